@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+//
+// ecs-scheduler: a daemon that starts Amazon ECS tasks on schedules or triggers, managed
+// through a JSON REST API. Targets, from the bottom up:
+//
+//   C glue        PluginABI (the plugin header), CMicroHTTPD, CCurl (shims over variadic
+//                 C calls), CCrypto, CSQLite, CYAML (system libraries)
+//   foundations   Logging, Config, ScheduleEngine (pure), AWSClient, HTTPServer
+//   the model     JobModel (jobs and their validation), JobStore (the store interface and
+//                 the in-memory store)
+//   the halves    PluginHost (loads trigger and store plugins), Scheduler (scheduld),
+//                 WebAPI (the REST API)
+//   executable    Host (ecs-scheduler)
+//   plugins       SQSTrigger and the four stores, shared libraries loaded through PluginABI
+import PackageDescription
+
+let package = Package(
+    name: "ecs-scheduler",
+    products: [
+        .executable(name: "ecs-scheduler", targets: ["Host"]),
+    ],
+    targets: [
+        // C glue
+        .target(name: "PluginABI"),
+        .target(name: "CMicroHTTPD", linkerSettings: [.linkedLibrary("microhttpd")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // Foundations
+        .target(name: "Logging"),
+        .target(name: "Config", dependencies: ["CYAML", "Logging"]),
+        .target(name: "ScheduleEngine"),
+        .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto", "Logging"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
+
+        // The model
+        .target(name: "JobModel", dependencies: ["ScheduleEngine"]),
+        .target(name: "JobStore", dependencies: ["JobModel", "Logging"]),
+
+        // The two halves and the plugin host
+        .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
+        .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "Logging"]),
+        .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
+
+        // The executable
+        .executableTarget(
+            name: "Host",
+            dependencies: ["Config", "Logging", "ScheduleEngine", "AWSClient", "HTTPServer", "JobModel", "JobStore",
+                           "PluginHost", "Scheduler", "WebAPI"]
+        ),
+
+        // Tests
+        .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

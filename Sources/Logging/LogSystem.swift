@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+
+/// The process-wide log destination: standard error, and `app.log` in a folder when one is
+/// configured, rotated at `rotationSize` bytes keeping one old file (`app.log.1`).
+///
+/// # Thread safety
+/// Lines from several threads never interleave; each is written whole under a lock.
+public final class LogSystem: Sendable {
+    public static let shared = LogSystem()
+
+    /// Size at which `app.log` is rotated: 5 MiB.
+    public static let rotationSize = 5 * 1024 * 1024
+
+    private struct Sink {
+        var level: LogLevel = .warning
+        var file: FileHandle?
+        var filePath: String?
+        var fileSize = 0
+        var writesToStandardError = true
+        /// Lines kept in memory for tests that read what was logged.
+        var captured: [String]?
+    }
+
+    private let sink = Mutex(Sink())
+    private let levelValue = Atomic<Int>(LogLevel.warning.rawValue)
+
+    private init() {}
+
+    /// Sets the level and, when `folder` is given, opens `folder/app.log` for appending,
+    /// creating the folder when it is missing.
+    /// - Throws: when the folder or the file cannot be created or opened.
+    public func configure(level: LogLevel, folder: String?, standardError: Bool = true) throws {
+        var handle: FileHandle?
+        var path: String?
+        var size = 0
+        if let folder {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let filePath = (folder as NSString).appendingPathComponent("app.log")
+            if !FileManager.default.fileExists(atPath: filePath) {
+                guard FileManager.default.createFile(atPath: filePath, contents: nil) else {
+                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: filePath])
+                }
+            }
+            let opened = try FileHandle(forWritingTo: URL(fileURLWithPath: filePath))
+            size = Int(try opened.seekToEnd())
+            handle = opened
+            path = filePath
+        }
+        levelValue.store(level.rawValue, ordering: .relaxed)
+        sink.withLock { sink in
+            try? sink.file?.close()
+            sink.level = level
+            sink.file = handle
+            sink.filePath = path
+            sink.fileSize = size
+            sink.writesToStandardError = standardError
+        }
+    }
+
+    public var level: LogLevel {
+        LogLevel(rawValue: levelValue.load(ordering: .relaxed)) ?? .warning
+    }
+
+    public func isEnabled(_ level: LogLevel) -> Bool {
+        level.rawValue >= levelValue.load(ordering: .relaxed)
+    }
+
+    /// Starts keeping every line written in memory, for tests.
+    public func startCapturing() {
+        sink.withLock { $0.captured = [] }
+    }
+
+    /// The lines written since `startCapturing()`.
+    public func capturedLines() -> [String] {
+        sink.withLock { $0.captured ?? [] }
+    }
+
+    func write(level: LogLevel, component: String, message: String) {
+        let line = "\(level.name):\(component):\(LogSystem.timestamp()) \(message)\n"
+        let data = Data(line.utf8)
+        sink.withLock { sink in
+            if sink.writesToStandardError {
+                FileHandle.standardError.write(data)
+            }
+            sink.captured?.append(line)
+            guard sink.file != nil else { return }
+            if sink.fileSize + data.count > LogSystem.rotationSize, let path = sink.filePath {
+                rotate(&sink, path: path)
+            }
+            sink.file?.write(data)
+            sink.fileSize += data.count
+        }
+    }
+
+    /// Moves `app.log` to `app.log.1`, replacing an older one, and starts an empty `app.log`.
+    private func rotate(_ sink: inout Sink, path: String) {
+        try? sink.file?.close()
+        let backup = path + ".1"
+        try? FileManager.default.removeItem(atPath: backup)
+        try? FileManager.default.moveItem(atPath: path, toPath: backup)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        sink.file = try? FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        sink.fileSize = 0
+    }
+
+    /// The local time as Python's logging writes `asctime`: `2026-12-04 19:10:00,123`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d,%03d",
+                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_nsec / 1_000_000))
+    }
+
+    /// Flushes the log file to disk, for shutdown.
+    public func flush() {
+        sink.withLock { try? $0.file?.synchronize() }
+    }
+}

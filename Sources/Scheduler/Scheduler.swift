@@ -1,0 +1,1 @@
+// The Scheduler module; see Package.swift for its place in the architecture.
