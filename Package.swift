@@ -52,7 +52,8 @@ let package = Package(
         ),
 
         // Tests
-        .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
