@@ -16,16 +16,19 @@ machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 sections=$(mktemp)
 for name in "${names[@]}"; do
     echo "== $name"
+    result=$(mktemp)
+    ECSS_BUILD_DIR="$root/.build/release" "scripts/bench/$name.sh" | tee "$result"
     {
         echo "## $name"
         echo
         echo "Command: \`scripts/bench/$name.sh\` (run by \`make bench\`), $(date -u +%Y-%m-%d)."
         echo
         echo '```text'
-        ECSS_BUILD_DIR="$root/.build/release" "scripts/bench/$name.sh" | tee /dev/stderr
+        cat "$result"
         echo '```'
         echo
-    } >> "$sections" 2>&1
+    } >> "$sections"
+    rm -f "$result"
 done
 
 {
