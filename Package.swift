@@ -41,7 +41,7 @@ let package = Package(
 
         // The two halves and the plugin host
         .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
-        .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "Logging"]),
+        .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "CCrypto", "Logging"]),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
 
         // The executable
