@@ -54,6 +54,7 @@ let package = Package(
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "JobModel", "JobStore", "Logging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
