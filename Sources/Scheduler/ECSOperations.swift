@@ -1,6 +1,6 @@
 /// The three ECS calls a fire makes.
 ///
-/// The AWS client provides the real one; each method blocks until ECS answers.
+/// The AWS client provides the real one. Each method blocks until ECS responds.
 ///
 /// # Implementation requirements
 /// Methods are called from several worker threads at once.
@@ -27,7 +27,7 @@ public struct ECSCallError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// ECS rejected the call because of its request rate; slowing down and retrying helps.
     public var isThrottling: Bool
-    /// The call may succeed if made again unchanged (a 5xx answer or a transport failure).
+    /// The call may succeed if made again unchanged (a 5xx response or a transport failure).
     public var isRetryable: Bool
 
     public init(operation: String, code: String, message: String, isThrottling: Bool = false,

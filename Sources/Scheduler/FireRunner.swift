@@ -2,15 +2,15 @@ import Foundation
 import JobModel
 import Logging
 
-/// What one fire did on ECS.
+/// The result of one fire on ECS.
 struct FireOutcome: Sendable {
     /// The tasks the fire started.
     var started: [StartedTask] = []
-    /// Why the fire stopped early, if it did.
+    /// The reason the fire stopped early, if it did.
     var failure: String?
 }
 
-/// Why a fire stopped early.
+/// The reason a fire stopped early.
 struct FireError: Error, CustomStringConvertible {
     var description: String
 
@@ -19,13 +19,13 @@ struct FireError: Error, CustomStringConvertible {
     }
 }
 
-/// Performs the ECS side of fires: counts a job's running tasks, asks its trigger how many
-/// should run, and starts the missing ones.
+/// Performs the ECS side of fires: counts a job's running tasks, gets the desired count from
+/// its trigger, and starts the missing ones.
 ///
 /// # Thread safety
 /// `run` is called from several worker threads at once; the runner has no mutable state.
 struct FireRunner: Sendable {
-    /// The most tasks a fire may leave running when the job sets no `maxCount`.
+    /// The maximum number of tasks a fire may leave running when the job sets no `maxCount`.
     static let defaultMaxCount = 50
 
     let ecs: any ECSOperations
@@ -76,8 +76,8 @@ struct FireRunner: Sendable {
         return tasks.count { RunTaskRequest.isTagged(task: $0, jobID: job.id) }
     }
 
-    /// The number of tasks that should run after the fire: `min(taskCount, maxCount)`, or
-    /// the trigger's answer, capped at `maxCount` (50 when unset).
+    /// Returns the number of tasks that should run after the fire: `min(taskCount, maxCount)`,
+    /// or the trigger's desired count capped at `maxCount` (50 when unset).
     func desiredCount(of job: Job) throws(FireError) -> Int {
         let cap = job.maxCount ?? Self.defaultMaxCount
         guard job.trigger != nil else { return min(job.taskCount, cap) }
@@ -119,9 +119,9 @@ struct FireRunner: Sendable {
         ])
     }
 
-    /// Makes one ECS call. Throttled calls wait for the shared backoff and are made again
-    /// until the fire is more than the grace period late; calls that failed with a server
-    /// or transport error are made again up to `maxRetries` times.
+    /// Makes one ECS call. A throttled call waits for the shared backoff and is made again,
+    /// until the fire is more than the grace period late. A call that failed with a server or
+    /// transport error is made again up to `maxRetries` times.
     private func call<Value>(_ operation: String, job: Job, scheduledAt: Date,
                              _ body: () throws(ECSCallError) -> Value) throws(FireError) -> Value {
         var retries = 0

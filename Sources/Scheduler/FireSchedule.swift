@@ -16,7 +16,7 @@ public protocol FireSchedule: Sendable {
 ///
 /// The schedule engine provides the real one; tests may pass simpler ones.
 public protocol FireTimeCalculator: Sendable {
-    /// Compiles `key`, which holds a job's `schedule`, `timezone`, `scheduleStart` and
+    /// Compiles `key`, which contains a job's `schedule`, `timezone`, `scheduleStart` and
     /// `scheduleEnd`.
     /// - Throws: `FireScheduleError` when the schedule text or the time zone is invalid.
     func compile(_ key: ScheduleKey) throws(FireScheduleError) -> any FireSchedule

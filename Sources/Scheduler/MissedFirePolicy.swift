@@ -1,10 +1,10 @@
 import Foundation
 
-/// Decides what to do with a fire time that has come due, perhaps late: fires missed while
+/// Decides what to do with a fire time that has come due, perhaps late. Fires missed while
 /// the daemon was down or busy are coalesced into one run when the latest of them is within
-/// the grace period; older ones are skipped and reported.
+/// the grace period. Older ones are skipped and reported.
 enum MissedFirePolicy {
-    /// The most fire times examined when coalescing. An hour of a schedule that fires every
+    /// The maximum number of fire times examined when coalescing. An hour of a schedule that fires every
     /// second has 3,600, so this bound is only reached with a grace period over an hour.
     static let maxCoalescedFires = 4_000
 

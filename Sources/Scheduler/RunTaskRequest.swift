@@ -4,11 +4,11 @@ import JobModel
 
 /// Builds the ECS `RunTask` calls of a fire.
 enum RunTaskRequest {
-    /// The most tasks one `RunTask` call may start (an ECS limit).
+    /// The maximum number of tasks one `RunTask` call may start (an ECS limit).
     static let maxTasksPerCall = 10
 
-    /// The environment variable added to every container override of a job with overrides;
-    /// its value is the job id, so tasks of jobs sharing a task definition can be told apart.
+    /// The environment variable added to every container override of a job with overrides.
+    /// Its value is the job id, so tasks of jobs sharing a task definition can be counted apart.
     static let overrideTagName = "ECS_SCHEDULER_OVERRIDE_TAG"
 
     /// Splits `count` tasks into `RunTask` batches of at most `maxTasksPerCall`.
@@ -17,11 +17,11 @@ enum RunTaskRequest {
         return stride(from: 0, to: count, by: maxTasksPerCall).map { min(maxTasksPerCall, count - $0) }
     }
 
-    /// The body of one `RunTask` call starting `count` tasks of `job`.
+    /// Builds the body of one `RunTask` call starting `count` tasks of `job`.
     ///
     /// The job's RunTask fields (launch type, network configuration, tags and so on) pass
-    /// through unchanged; environment variables are sorted by name so that a retried call
-    /// sends the same body.
+    /// through unchanged. Environment variables are sorted by name, so a retried call sends
+    /// the same body.
     static func input(job: Job, cluster: String, startedBy: String, count: Int, clientToken: String) -> [String: Any] {
         var input: [String: Any] = [
             "cluster": cluster,
@@ -44,7 +44,7 @@ enum RunTaskRequest {
         return input
     }
 
-    /// One member of `containerOverrides`, with the job's tag added to its environment.
+    /// Builds one member of `containerOverrides`, with the job's tag added to its environment.
     static func containerOverride(_ override: ContainerOverride, jobID: String) -> [String: Any] {
         var environment = override.environment
         environment[overrideTagName] = jobID
@@ -58,7 +58,7 @@ enum RunTaskRequest {
         return result
     }
 
-    /// The `clientToken` of a `RunTask` call: the SHA-256 of the job id, the scheduled time
+    /// Derives the `clientToken` of a `RunTask` call: the SHA-256 of the job id, the scheduled time
     /// in milliseconds and the batch index, as 64 hexadecimal digits (the ECS maximum
     /// length). A call retried after a timeout carries the same token, so ECS starts its
     /// tasks once.
@@ -79,13 +79,13 @@ enum RunTaskRequest {
         return String(decoding: token, as: UTF8.self)
     }
 
-    /// The family of a task definition given as `family`, `family:revision` or an ARN.
+    /// Returns the family of a task definition given as `family`, `family:revision` or an ARN.
     static func family(of taskDefinition: String) -> String {
         let name = taskDefinition.split(separator: "/").last.map(String.init) ?? taskDefinition
         return name.split(separator: ":", maxSplits: 1).first.map(String.init) ?? name
     }
 
-    /// Whether a task from `DescribeTasks` carries the tag of the job `jobID` in the
+    /// Returns whether a task from `DescribeTasks` carries the tag of the job `jobID` in the
     /// environment of one of its container overrides.
     static func isTagged(task: [String: Any], jobID: String) -> Bool {
         guard let overrides = task["overrides"] as? [String: Any],

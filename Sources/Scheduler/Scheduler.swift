@@ -7,8 +7,8 @@ import Synchronization
 /// scheduld: fires every job of a `JobRegistry` at its schedule's times and starts its ECS
 /// tasks.
 ///
-/// One timer thread keeps every job's next fire time in a heap and sleeps until the earliest,
-/// woken early by changes to the registry; due fires go to a pool of worker threads that make
+/// One timer thread keeps every job's next fire time in a heap and sleeps until the earliest.
+/// Changes to the registry wake it early. Due fires go to a pool of worker threads that make
 /// the ECS calls, so a slow call delays no other job. Each fire records `lastRun` (when it
 /// started tasks), `lastRunTasks` and `estimatedNextRun` on the job through the registry.
 ///

@@ -5,12 +5,12 @@ struct Fire: Hashable, Sendable {
     var jobID: String
     /// The fire time from the schedule; the run is recorded as `lastRun` with this value.
     var scheduledAt: Date
-    /// Which life of the job id the fire belongs to. A job deleted and created again under
+    /// The life of the job id that the fire belongs to. A job deleted and created again under
     /// the same id gets a new incarnation, so an old fire is never recorded on the new job.
     var incarnation: UInt32
 }
 
-/// What `SchedulerState` asks its owner to do.
+/// An action `SchedulerState` returns for its owner to perform.
 enum SchedulerAction: Equatable, Sendable {
     /// Count the job's tasks, start the missing ones and record the run.
     case fire(Fire)
@@ -23,7 +23,7 @@ enum SchedulerAction: Equatable, Sendable {
     case logInvalidSchedule(jobID: String, message: String)
 }
 
-/// The answer to "what is this job's next fire time" for recording `estimatedNextRun`.
+/// The result of looking up a job's next fire time, for recording `estimatedNextRun`.
 enum NextRunLookup: Equatable {
     /// The job was deleted, or deleted and created again since the fire started.
     case gone

@@ -5,7 +5,7 @@ import Foundation
 /// # Implementation requirements
 /// Methods may be called from any thread.
 public protocol SchedulerClock: Sendable {
-    /// The current time.
+    /// Returns the current time.
     func now() -> Date
 
     /// Returns how many real seconds the timer thread should sleep to reach `deadline` on

@@ -17,7 +17,7 @@ public struct SchedulerSettings: Sendable {
     public var missedFireGrace: TimeInterval = 3_600
     /// The first pause of all ECS calls after ECS throttled one, in seconds.
     public var throttleInitialDelay: TimeInterval = 0.2
-    /// The longest pause after repeated throttling, in seconds.
+    /// The maximum pause after repeated throttling, in seconds.
     public var throttleMaxDelay: TimeInterval = 30
     /// How many times a call that failed with a server or transport error is made again.
     public var maxRetries = 2

@@ -181,7 +181,7 @@ struct SchedulerState {
         return .scheduled(entry.nextFire)
     }
 
-    /// Whether the job has a fire in flight, for tests.
+    /// Returns whether the job has a fire in flight, for tests.
     func isFiring(jobID: String) -> Bool {
         slotByID[jobID].flatMap { entries[$0]?.firingAt } != nil
     }
@@ -288,10 +288,11 @@ struct SchedulerState {
         if compiled.users == 0 { schedules[compiled.key] = nil }
     }
 
-    /// The first fire time of a job loaded at start-up: the first one after its last fire.
+    /// Returns the first fire time of a job loaded at start-up: the first one after its last
+    /// fire.
     ///
-    /// The last fire is `lastRun`, unless `estimatedNextRun` is later: fires that started
-    /// no tasks leave `lastRun` alone but move `estimatedNextRun` on, and must not run again.
+    /// The last fire is `lastRun`, unless `estimatedNextRun` is later. Fires that started no
+    /// tasks leave `lastRun` alone but move `estimatedNextRun` on, and must not run again.
     /// A job that never fired starts at `scheduleStart`, or else after `now`.
     static func resumePoint(of job: Job, schedule: any FireSchedule, now: Date) -> Date? {
         let justBefore: TimeInterval = -0.000_001

@@ -22,7 +22,7 @@ final class ThrottleGate: Sendable {
     let maxDelay: TimeInterval
     private let state: Mutex<State>
 
-    /// The longest single sleep while waiting, so that `stop()` ends waits promptly.
+    /// The maximum single sleep while waiting, so that `stop()` ends waits promptly.
     private static let pollInterval: TimeInterval = 0.05
 
     init(initialDelay: TimeInterval, maxDelay: TimeInterval) {
@@ -33,8 +33,8 @@ final class ThrottleGate: Sendable {
     }
 
     /// Blocks while the gate is paused.
-    /// - Returns: false when the gate was stopped during a pause, so the caller should give
-    ///   up; true when the gate is open, stopped or not.
+    /// - Returns: false when the gate was stopped during a pause, and the caller should give
+    ///   up. True when the gate is open, whether stopped or not.
     func waitWhilePaused() -> Bool {
         while true {
             let (stopped, remaining) = state.withLock { ($0.stopped, $0.pausedUntil.timeIntervalSinceNow) }
@@ -45,8 +45,8 @@ final class ThrottleGate: Sendable {
     }
 
     /// Pauses every caller after ECS throttled a call.
-    /// - Returns: the pause in seconds when this call started a new pause; nil when the gate
-    ///   was already paused, so the caller logs each pause once.
+    /// - Returns: the pause in seconds when this call started a new pause, or nil when the
+    ///   gate was already paused. The caller logs only new pauses.
     func recordThrottling() -> TimeInterval? {
         state.withLock { state in
             let now = Date()

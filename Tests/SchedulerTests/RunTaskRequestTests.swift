@@ -17,7 +17,8 @@ struct RunTaskRequestTests {
     func clientToken() {
         let token = RunTaskRequest.clientToken(jobID: "nightly", scheduledAt: epoch, batch: 0)
         #expect(token.count == 64)
-        #expect(token.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(token.allSatisfy { $0.isHexDigit })
+        #expect(token == token.lowercased())
         #expect(token == RunTaskRequest.clientToken(jobID: "nightly", scheduledAt: epoch, batch: 0))
         #expect(token != RunTaskRequest.clientToken(jobID: "nightly", scheduledAt: epoch, batch: 1))
         #expect(token != RunTaskRequest.clientToken(jobID: "nightly", scheduledAt: epoch.addingTimeInterval(1), batch: 0))

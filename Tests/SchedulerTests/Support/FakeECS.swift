@@ -3,8 +3,8 @@ import JobModel
 import Scheduler
 import Synchronization
 
-/// An in-memory ECS for the scheduler's unit tests: it remembers the tasks it started, lists
-/// and describes them, and can be told to fail or to hold `RunTask` calls.
+/// An in-memory ECS for the scheduler's unit tests: it stores the tasks it started, lists
+/// and describes them, and can be set to fail or to block `RunTask` calls.
 final class FakeECS: ECSOperations {
     struct Task {
         var arn: String
@@ -20,6 +20,8 @@ final class FakeECS: ECSOperations {
         var describeTasksCalls = 0
         var queuedErrors: [String: [ECSCallError]] = [:]
         var failuresPerRunTask: [[String: String]] = []
+        var startsNothing = false
+        var tasksEndAtOnce = false
         var holdRunTask = false
         var heldCalls = 0
         var concurrentRunTasks = 0
@@ -39,6 +41,24 @@ final class FakeECS: ECSOperations {
     /// Makes every `RunTask` call report these failures besides its tasks.
     func setFailures(_ failures: [[String: String]]) {
         state.withLock { $0.failuresPerRunTask = failures }
+    }
+
+    /// Makes every `RunTask` call start no task and report one failure per requested task.
+    func failEveryStart(reason: String) {
+        state.withLock {
+            $0.startsNothing = true
+            $0.failuresPerRunTask = [["arn": "arn:aws:ecs:us-east-1:123456789012:container-instance/x", "reason": reason]]
+        }
+    }
+
+    /// Makes tasks started from now on end at once, so they never count as running.
+    func endTasksAtOnce() {
+        state.withLock { $0.tasksEndAtOnce = true }
+    }
+
+    /// Stops every task, as `StopTask` would.
+    func stopAllTasks() {
+        state.withLock { $0.tasks = [] }
     }
 
     /// Adds a running task as if started outside the scheduler.
@@ -71,7 +91,7 @@ final class FakeECS: ECSOperations {
     var describeTasksCalls: Int { state.withLock { $0.describeTasksCalls } }
     var maxConcurrentRunTasks: Int { state.withLock { $0.maxConcurrentRunTasks } }
 
-    /// The `RunTask` inputs whose overrides or task definition belong to `jobID`.
+    /// Returns the `RunTask` inputs for `taskDefinition`.
     func runTaskInputs(taskDefinition: String) -> [JSONValue] {
         runTaskInputs.filter { $0["taskDefinition"]?.stringValue == taskDefinition }
     }
@@ -111,13 +131,19 @@ final class FakeECS: ECSOperations {
 
         let cluster = value["cluster"]?.stringValue ?? ""
         let taskDefinition = value["taskDefinition"]?.stringValue ?? ""
+        let family = String(taskDefinition.split(separator: ":").first ?? "")
         let count = value["count"]?.intValue ?? 1
         let overrides = value["overrides"] ?? [:]
         return state.withLock { state in
+            if state.startsNothing {
+                return ([], Array(repeating: state.failuresPerRunTask.first ?? [:], count: count))
+            }
             var started: [[String: Any]] = []
-            for _ in 0..<count {
-                let arn = "arn:aws:ecs:us-east-1:123456789012:task/\(cluster)/\(state.tasks.count)"
-                state.tasks.append(Task(arn: arn, family: taskDefinition, cluster: cluster, overrides: overrides))
+            for index in 0..<count {
+                let arn = "arn:aws:ecs:us-east-1:123456789012:task/\(cluster)/\(state.runTaskInputs.count)-\(index)"
+                if !state.tasksEndAtOnce {
+                    state.tasks.append(Task(arn: arn, family: family, cluster: cluster, overrides: overrides))
+                }
                 var task: [String: Any] = ["taskArn": arn]
                 if value["launchType"]?.stringValue != "FARGATE" {
                     task["containerInstanceArn"] = "arn:aws:ecs:us-east-1:123456789012:container-instance/\(cluster)/1"

@@ -37,8 +37,8 @@ final class ManualClock: SchedulerClock {
     }
 }
 
-/// Polls `condition` every 5 ms until it holds or `timeout` seconds pass.
-/// - Returns: whether the condition held in time.
+/// Polls `condition` every 5 ms until it is true or `timeout` seconds pass.
+/// - Returns: whether the condition became true in time.
 func eventually(timeout: TimeInterval = 5, _ condition: () -> Bool) -> Bool {
     let end = Date().addingTimeInterval(timeout)
     while Date() < end {
