@@ -39,5 +39,7 @@ public struct ECSCallError: Error, Sendable, CustomStringConvertible {
         self.isRetryable = isRetryable
     }
 
-    public var description: String { "\(operation) failed: \(code): \(message)" }
+    public var description: String {
+        message.isEmpty ? "\(operation) failed: \(code)" : "\(operation) failed: \(code): \(message)"
+    }
 }

@@ -19,8 +19,9 @@ public struct SchedulerSettings: Sendable {
     public var throttleInitialDelay: TimeInterval = 0.2
     /// The maximum pause after repeated throttling, in seconds.
     public var throttleMaxDelay: TimeInterval = 30
-    /// How many times a call that failed with a server or transport error is made again.
-    public var maxRetries = 2
+    /// How many times a call that failed with a server or transport error is made again,
+    /// beyond the retries the AWS client makes itself.
+    public var maxRetries = 1
     /// The pause before the first such retry, in seconds; it doubles for each further one.
     public var retryDelay: TimeInterval = 0.5
 

@@ -16,6 +16,7 @@ struct FireRunnerTests {
         settings.throttleInitialDelay = 0.01
         settings.throttleMaxDelay = 0.05
         settings.retryDelay = 0.01
+        settings.maxRetries = 2
     }
 
     func runner(gate: ThrottleGate? = nil) -> FireRunner {
