@@ -39,24 +39,27 @@ struct FireRunner: Sendable {
     /// the fire; tasks started before the error are still in the outcome.
     func run(_ job: Job, scheduledAt: Date) -> FireOutcome {
         var outcome = FireOutcome()
-        let scheduled = Timestamp.format(scheduledAt)
         do throws(FireError) {
             let cluster = job.cluster ?? settings.cluster
             let running = try countRunningTasks(of: job, cluster: cluster, scheduledAt: scheduledAt)
             let desired = try desiredCount(of: job)
             let missing = desired - running
             guard missing > 0 else {
-                logger.debug("No tasks needed", ["job.id": job.id, "fire.scheduled_at": scheduled,
-                                                 "tasks.running": String(running), "tasks.desired": String(desired)])
+                if logger.isEnabled(.debug) {
+                    logger.debug("No tasks needed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
+                                                     "tasks.running": String(running), "tasks.desired": String(desired)])
+                }
                 return outcome
             }
             try startTasks(of: job, count: missing, cluster: cluster, scheduledAt: scheduledAt, into: &outcome)
-            logger.info("Started tasks", ["job.id": job.id, "fire.scheduled_at": scheduled,
-                                          "tasks.started": String(outcome.started.count),
-                                          "tasks.requested": String(missing)])
+            if logger.isEnabled(.info) {
+                logger.info("Started tasks", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
+                                              "tasks.started": String(outcome.started.count),
+                                              "tasks.requested": String(missing)])
+            }
         } catch {
             outcome.failure = error.description
-            logger.error("Fire failed", ["job.id": job.id, "fire.scheduled_at": scheduled,
+            logger.error("Fire failed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
                                          "tasks.started": String(outcome.started.count), "error": error.description])
         }
         return outcome

@@ -34,7 +34,7 @@ public final class Scheduler: Sendable {
     private let gate: ThrottleGate
     private let runner: FireRunner
     private let pool: Mutex<WorkerPool?> = Mutex(nil)
-    private let recorder: Mutex<NextRunRecorder?> = Mutex(nil)
+    private let records: Mutex<RecordQueue?> = Mutex(nil)
 
     /// Creates a scheduler; it does nothing until `start()`.
     /// - Parameters:
@@ -68,7 +68,9 @@ public final class Scheduler: Sendable {
         guard starting else { return }
 
         pool.withLock { $0 = WorkerPool(threadCount: settings.workerCount, name: "scheduld-worker") }
-        recorder.withLock { $0 = NextRunRecorder { [self] id in recordNextRun(jobID: id) } }
+        records.withLock {
+            $0 = RecordQueue(recordRun: { [self] in finish($0) }, recordNextRun: { [self] in recordNextRun(jobID: $0) })
+        }
         clock.onAdvance { [wake] in wake.signal() }
 
         // Follow changes before taking the snapshot, so none is lost in between; a change
@@ -88,7 +90,8 @@ public final class Scheduler: Sendable {
     }
 
     /// Stops firing: no new fire starts, queued fires are dropped (they run at the next start,
-    /// within the grace period), and fires in flight get up to `timeout` seconds to finish.
+    /// within the grace period), and fires in flight get up to `timeout` seconds to finish and
+    /// record their runs.
     /// - Returns: true when every fire in flight finished in time.
     @discardableResult
     public func stop(timeout: TimeInterval = 30) -> Bool {
@@ -105,11 +108,12 @@ public final class Scheduler: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         wake.signal()
         _ = timerFinished.wait(timeout: .now() + max(0, deadline.timeIntervalSinceNow))
-        recorder.withLock { $0 }?.stop(timeout: 0)
         // Fires waiting out a throttling pause give up; fires making calls finish.
         gate.stop()
         let pool = self.pool.withLock { $0 }
-        let result = pool?.shutdown(timeout: max(0, deadline.timeIntervalSinceNow)) ?? (dropped: 0, finished: true)
+        var result = pool?.shutdown(timeout: max(0, deadline.timeIntervalSinceNow)) ?? (dropped: 0, finished: true)
+        let recorded = records.withLock { $0 }?.stop(timeout: max(0, deadline.timeIntervalSinceNow)) ?? true
+        result.finished = result.finished && recorded
         if result.finished {
             logger.info("Scheduler stopped", ["fires.dropped": String(result.dropped)])
         } else {
@@ -179,7 +183,7 @@ public final class Scheduler: Sendable {
                     "grace.seconds": String(Int(settings.missedFireGrace)),
                 ])
             case .recordNextRun(let jobID):
-                recorder.withLock { $0 }?.enqueue(jobID)
+                records.withLock { $0 }?.enqueueNextRun(jobID: jobID)
             case .logInvalidSchedule(let jobID, let message):
                 logger.error("Invalid schedule; the job will not fire", ["job.id": jobID, "error": message])
             }
@@ -196,15 +200,24 @@ public final class Scheduler: Sendable {
         }
     }
 
-    /// Runs one fire on a worker thread: the ECS calls, then the record, then lets the job
-    /// fire again.
+    /// Runs the ECS calls of one fire on a worker thread and queues its outcome for the
+    /// record thread, which lets the job fire again.
     private func execute(_ fire: Fire) {
+        var outcome: FireOutcome?
         if let job = registry.job(id: fire.jobID), !job.suspended,
            state.withLock({ $0.nextRun(for: fire) }) != .gone {
-            let outcome = runner.run(job, scheduledAt: fire.scheduledAt)
-            record(fire, outcome: outcome)
+            outcome = runner.run(job, scheduledAt: fire.scheduledAt)
         }
-        let actions = updateState { $0.finishFire(fire, now: clock.now()) }
+        guard let records = records.withLock({ $0 }) else { return }
+        records.enqueueRun((fire, outcome))
+    }
+
+    /// Records a fire's outcome, then lets its job fire again (on the record thread).
+    private func finish(_ record: RecordQueue.RunRecord) {
+        if let outcome = record.outcome {
+            self.record(record.fire, outcome: outcome)
+        }
+        let actions = updateState { $0.finishFire(record.fire, now: clock.now()) }
         perform(actions)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A fixed number of threads running submitted work in submission order.
 ///
@@ -7,26 +6,12 @@ import Synchronization
 /// `submit` and `shutdown` may be called from any thread, including a worker.
 final class WorkerPool: Sendable {
     private struct State {
-        var queue: [@Sendable () -> Void] = []
-        /// The index in `queue` of the next work item; items before it have been taken.
-        var head = 0
+        var queue = FIFOQueue<@Sendable () -> Void>()
         var accepting = true
-
-        mutating func take() -> (@Sendable () -> Void)? {
-            guard head < queue.count else { return nil }
-            let work = queue[head]
-            head += 1
-            if head >= 1024, head * 2 >= queue.count {
-                queue.removeFirst(head)
-                head = 0
-            }
-            return work
-        }
     }
 
     let threadCount: Int
-    private let state = Mutex(State())
-    private let available = DispatchSemaphore(value: 0)
+    private let state = ConditionLock(State())
     private let running = DispatchGroup()
 
     /// Starts `threadCount` threads named `name`.
@@ -53,12 +38,12 @@ final class WorkerPool: Sendable {
             state.queue.append(work)
             return true
         }
-        if accepted { available.signal() }
+        if accepted { state.signal() }
         return accepted
     }
 
     /// The number of submitted items no thread has started yet.
-    var queuedCount: Int { state.withLock { $0.queue.count - $0.head } }
+    var queuedCount: Int { state.withLock { $0.queue.count } }
 
     /// Stops accepting work, drops queued items and waits up to `timeout` seconds for the
     /// items already running.
@@ -66,27 +51,20 @@ final class WorkerPool: Sendable {
     func shutdown(timeout: TimeInterval) -> (dropped: Int, finished: Bool) {
         let dropped = state.withLock { state -> Int in
             state.accepting = false
-            let dropped = state.queue.count - state.head
-            state.queue = []
-            state.head = 0
+            let dropped = state.queue.count
+            state.queue.removeAll()
             return dropped
         }
-        for _ in 0..<threadCount { available.signal() }
+        state.broadcast()
         let finished = running.wait(timeout: .now() + timeout) == .success
         return (dropped, finished)
     }
 
     private func workLoop() {
         while true {
-            available.wait()
-            let next = state.withLock { state -> (work: (@Sendable () -> Void)?, stop: Bool) in
-                (state.take(), !state.accepting)
-            }
-            if let work = next.work {
-                work()
-            } else if next.stop {
-                return
-            }
+            let work = state.withLock(when: { !$0.queue.isEmpty || !$0.accepting }) { $0.queue.popFirst() }
+            guard let work else { return }
+            work()
         }
     }
 }
