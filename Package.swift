@@ -30,7 +30,7 @@ let package = Package(
 
         // Foundations
         .target(name: "Logging"),
-        .target(name: "Config", dependencies: ["CYAML", "Logging"]),
+        .target(name: "Config", dependencies: ["CYAML", "JobModel", "Logging"]),
         .target(name: "ScheduleEngine"),
         .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto", "Logging"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
