@@ -179,6 +179,8 @@ ecss_http_server *ecss_http_server_start(const ecss_http_server_options *options
     unsigned int threads = options->thread_pool_size > 0 ? options->thread_pool_size : 1;
     server->daemon = MHD_start_daemon(
         flags, options->port, NULL, NULL, access_handler, server,
+        // The logger goes first so that errors about later options reach it.
+        MHD_OPTION_EXTERNAL_LOGGER, log_message, server,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, options->connection_limit,
@@ -186,7 +188,6 @@ ecss_http_server *ecss_http_server_start(const ecss_http_server_options *options
         MHD_OPTION_CONNECTION_TIMEOUT, options->connection_timeout,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_message, server,
         MHD_OPTION_END);
     if (server->daemon == NULL) {
         snprintf(error, error_size, "cannot listen on %s port %u (is the port in use?)", options->host,

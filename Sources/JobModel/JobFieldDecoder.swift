@@ -42,7 +42,7 @@ struct JobFieldDecoder {
             if mode == .stored {
                 applyReadOnly(field: field, value: value, to: &job)
             } else {
-                errors.add(field, "\(field) is read-only; the scheduler sets it")
+                errors.add(field, "\(field) is read-only because the scheduler sets it")
             }
             return
         }
@@ -230,7 +230,7 @@ struct JobFieldDecoder {
         let closest = known.map { (name: $0, distance: editDistance($0.lowercased(), field.lowercased())) }
             .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
         if let closest, closest.distance <= 2 {
-            return "\(field) is not a known field; did you mean \(closest.name)?"
+            return "\(field) is not a known field (did you mean \(closest.name)?)"
         }
         return "\(field) is not a known field"
     }

@@ -1,0 +1,196 @@
+import JobModel
+
+extension OpenAPIDocument {
+    static let schemas: JSONValue = [
+        "Error": [
+            "type": "object",
+            "required": ["message"],
+            "properties": [
+                "message": ["type": "string", "description": "What is wrong and how to fix it"],
+                "errors": [
+                    "type": "object",
+                    "description": "Messages per field, each naming the field and the rule",
+                    "additionalProperties": ["type": "array", "items": ["type": "string"]],
+                ],
+            ],
+        ],
+        "Link": [
+            "type": "object",
+            "required": ["rel", "title", "href"],
+            "properties": ["rel": ["type": "string"], "title": ["type": "string"], "href": ["type": "string"]],
+        ],
+        "Resources": [
+            "type": "object",
+            "required": ["resources"],
+            "properties": [
+                "resources": [
+                    "type": "array",
+                    "items": ["type": "object", "required": ["link"], "properties": ["link": ref("Link")]],
+                ],
+            ],
+        ],
+        "JobCommitted": [
+            "type": "object",
+            "required": ["id", "link"],
+            "properties": ["id": ["type": "string"], "link": ref("Link")],
+        ],
+        "JobList": [
+            "type": "object",
+            "required": ["jobs"],
+            "properties": [
+                "jobs": ["type": "array", "items": ref("Job")],
+                "prev": ["type": "string", "description": "The previous page, as /jobs?skip=0&count=10"],
+                "next": ["type": "string", "description": "The next page, as /jobs?skip=20&count=10"],
+            ],
+        ],
+        "Job": job,
+        "JobCreate": jobCreate,
+        "JobUpdate": jobUpdate,
+        "Trigger": [
+            "type": "object",
+            "required": ["type"],
+            "description": "An extra condition checked at each fire; the other members depend on the type",
+            "properties": ["type": ["type": "string", "minLength": 1, "description": "A loaded trigger type, such as sqs"]],
+            "additionalProperties": true,
+        ],
+        "ContainerOverride": [
+            "type": "object",
+            "required": ["containerName"],
+            "additionalProperties": false,
+            "properties": [
+                "containerName": ["type": "string", "minLength": 1],
+                "environment": [
+                    "type": "object",
+                    "description": "Variables added to the container; ECS_SCHEDULER_OVERRIDE_TAG is reserved",
+                    "additionalProperties": ["type": "string"],
+                ],
+                "command": ["type": "array", "items": ["type": "string", "minLength": 1]],
+                "cpu": ["type": "integer", "minimum": 0, "maximum": 1_048_576],
+                "memory": ["type": "integer", "minimum": 0, "maximum": 1_048_576],
+            ],
+        ],
+        "StartedTask": [
+            "type": "object",
+            "required": ["taskId"],
+            "properties": [
+                "taskId": ["type": "string", "description": "The task ARN"],
+                "hostId": ["type": "string", "nullable": true, "description": "The container instance ARN"],
+            ],
+        ],
+        "CapacityProviderStrategyItem": [
+            "type": "object",
+            "required": ["capacityProvider"],
+            "additionalProperties": false,
+            "properties": [
+                "capacityProvider": ["type": "string", "minLength": 1],
+                "weight": ["type": "integer", "minimum": 0, "maximum": 1_000],
+                "base": ["type": "integer", "minimum": 0, "maximum": 100_000],
+            ],
+        ],
+        "NetworkConfiguration": [
+            "type": "object",
+            "required": ["awsvpcConfiguration"],
+            "additionalProperties": false,
+            "properties": [
+                "awsvpcConfiguration": [
+                    "type": "object",
+                    "required": ["subnets"],
+                    "additionalProperties": false,
+                    "properties": [
+                        "subnets": ["type": "array", "minItems": 1, "maxItems": 16,
+                                    "items": ["type": "string", "minLength": 1]],
+                        "securityGroups": ["type": "array", "maxItems": 5, "items": ["type": "string", "minLength": 1]],
+                        "assignPublicIp": ["type": "string", "enum": ["ENABLED", "DISABLED"]],
+                    ],
+                ],
+            ],
+        ],
+        "Tag": [
+            "type": "object",
+            "required": ["key"],
+            "additionalProperties": false,
+            "properties": [
+                "key": ["type": "string", "minLength": 1, "maxLength": 128],
+                "value": ["type": "string", "maxLength": 256],
+            ],
+        ],
+    ]
+
+    /// The fields a client may write, with their rules; shared by create and update.
+    static let writableProperties: [String: JSONValue] = [
+        "id": [
+            "type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 255,
+            "description": "Defaults to the family of taskDefinition; cannot change once created",
+        ],
+        "taskDefinition": [
+            "type": "string", "pattern": "^[A-Za-z0-9_-]+(:[1-9][0-9]*)?$", "maxLength": 266,
+            "description": "ECS task definition family, optionally with :revision",
+        ],
+        "schedule": [
+            "type": "string", "minLength": 1,
+            "description": """
+                Up to eight space-separated cron fields: second minute hour day_of_week week day month year. \
+                ? in the second, minute or hour field is replaced by a random value.
+                """,
+        ],
+        "scheduleStart": ["type": "string", "description": "ISO-8601 instant; no offset means UTC"],
+        "scheduleEnd": ["type": "string", "description": "ISO-8601 instant, later than scheduleStart"],
+        "timezone": ["type": "string", "description": "IANA time zone the schedule is read in; default UTC"],
+        "taskCount": ["type": "integer", "minimum": 1, "maximum": 50, "default": 1],
+        "maxCount": ["type": "integer", "minimum": 1, "maximum": 50, "description": "At least taskCount"],
+        "trigger": ref("Trigger"),
+        "suspended": ["type": "boolean", "default": false],
+        "overrides": ["type": "array", "items": ref("ContainerOverride")],
+        "cluster": ["type": "string", "minLength": 1, "description": "ECS cluster; default ECSS_ECS_CLUSTER"],
+        "launchType": ["type": "string", "enum": ["EC2", "FARGATE", "EXTERNAL"],
+                       "description": "Not together with capacityProviderStrategy"],
+        "capacityProviderStrategy": [
+            "type": "array", "minItems": 1, "maxItems": 20, "items": ref("CapacityProviderStrategyItem"),
+        ],
+        "platformVersion": ["type": "string", "minLength": 1],
+        "networkConfiguration": ref("NetworkConfiguration"),
+        "group": ["type": "string", "minLength": 1, "maxLength": 255],
+        "tags": ["type": "array", "maxItems": 50, "items": ref("Tag")],
+        "propagateTags": ["type": "string", "enum": ["TASK_DEFINITION", "SERVICE", "NONE"]],
+        "enableExecuteCommand": ["type": "boolean"],
+    ]
+
+    static let readOnlyProperties: [String: JSONValue] = [
+        "link": ref("Link"),
+        "lastRun": ["type": "string", "description": "Scheduled time of the last fire that started tasks"],
+        "lastRunTasks": ["type": "array", "items": ref("StartedTask")],
+        "estimatedNextRun": ["type": "string", "description": "The next fire time"],
+    ]
+
+    static let job: JSONValue = .object([
+        "type": "object",
+        "required": ["id", "link", "taskDefinition", "schedule", "taskCount"],
+        "properties": .object(writableProperties.merging(readOnlyProperties) { first, _ in first }),
+    ])
+
+    static let jobCreate: JSONValue = .object([
+        "type": "object",
+        "required": ["taskDefinition", "schedule"],
+        "additionalProperties": false,
+        "properties": .object(writableProperties),
+    ])
+
+    /// Update bodies: every field optional, and `null` clears the optional ones.
+    static let jobUpdate: JSONValue = {
+        var properties = writableProperties
+        for name in ["scheduleStart", "scheduleEnd", "timezone", "maxCount", "overrides", "cluster", "launchType",
+                     "platformVersion", "group", "tags", "propagateTags", "enableExecuteCommand",
+                     "capacityProviderStrategy"] {
+            if case .object(var schema)? = properties[name] {
+                schema["nullable"] = true
+                properties[name] = .object(schema)
+            }
+        }
+        for name in ["trigger", "networkConfiguration"] {
+            if let reference = properties[name] {
+                properties[name] = ["nullable": true, "allOf": [reference]]
+            }
+        }
+        return .object(["type": "object", "additionalProperties": false, "properties": .object(properties)])
+    }()
+}
