@@ -186,7 +186,6 @@ ecss_http_server *ecss_http_server_start(const ecss_http_server_options *options
         MHD_OPTION_CONNECTION_LIMIT, options->connection_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, options->connection_memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, options->connection_timeout,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
         MHD_OPTION_END);
     if (server->daemon == NULL) {
