@@ -113,6 +113,11 @@ public struct JobValidator: Sendable {
         return job
     }
 
+    /// True when `id` follows the job id rule: 1 to 255 letters, digits, `_` and `-`.
+    public static func isValidID(_ id: String) -> Bool {
+        TaskDefinitionName.problem(inID: id) == nil
+    }
+
     /// Rules across fields, checked on the job as it would be stored.
     private func checkJob(_ job: inout Job, errors: inout FieldErrors, scheduleChanged: Bool) {
         if errors.isEmpty(for: "id"), errors.isEmpty(for: "taskDefinition"),

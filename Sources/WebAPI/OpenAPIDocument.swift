@@ -31,7 +31,7 @@ enum OpenAPIDocument {
                 "get": getOperation,
                 "put": updateOperation,
                 "delete": deleteOperation,
-                "options": optionsOperation("Methods of a job"),
+                "options": optionsOperation("Methods of a job", notFound: true),
             ],
         ],
         "components": ["schemas": schemas, "responses": sharedResponses],
@@ -140,16 +140,17 @@ enum OpenAPIDocument {
         ],
     ]
 
-    static func optionsOperation(_ summary: String) -> JSONValue {
-        [
-            "summary": .string(summary),
-            "responses": [
-                "204": [
-                    "description": "The allowed methods, in Allow and Access-Control-Allow-Methods",
-                    "headers": ["Allow": ["schema": ["type": "string"]]],
-                ],
+    static func optionsOperation(_ summary: String, notFound: Bool = false) -> JSONValue {
+        var responses: [String: JSONValue] = [
+            "204": [
+                "description": "The allowed methods, in Allow and Access-Control-Allow-Methods",
+                "headers": ["Allow": ["schema": ["type": "string"]]],
             ],
         ]
+        if notFound {
+            responses["404"] = responseRef("NotFound")
+        }
+        return ["summary": .string(summary), "responses": .object(responses)]
     }
 
     static let jobIDParameter: JSONValue = [

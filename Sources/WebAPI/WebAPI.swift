@@ -66,6 +66,10 @@ public final class WebAPI: Sendable {
                 extraHeaders: [("Allow", allowed)])
         }
         if method == "OPTIONS" {
+            // Like the other methods of a job, OPTIONS answers 404 for a job that does not exist.
+            if case .job(let id) = route, registry.job(id: id) == nil {
+                return APIResponse.error(404, "Job \(id) does not exist.")
+            }
             return options(route)
         }
         let response = respond(route: route, method: method, request: request)

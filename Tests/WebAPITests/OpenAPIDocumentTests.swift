@@ -21,6 +21,7 @@ import Testing
         ("GET", "/jobs/spec-job", nil, [:]),
         ("GET", "/jobs/missing", nil, [:]),
         ("OPTIONS", "/jobs/spec-job", nil, [:]),
+        ("OPTIONS", "/jobs/not%20valid", nil, [:]),
         ("PUT", "/jobs/spec-job", #"{"maxCount": 2}"#, [:]),
         ("PUT", "/jobs/spec-job", #"{"maxCount": 0}"#, [:]),
         ("PUT", "/jobs/spec-job", "x", ["Content-Type": "text/plain"]),
