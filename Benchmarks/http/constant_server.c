@@ -1,4 +1,4 @@
-// A bare libmicrohttpd server that answers every request with one constant JSON body.
+// A bare libmicrohttpd server that responds to every request with one constant JSON body.
 // scripts/bench/http.sh measures it next to ecs-scheduler, with the same daemon flags,
 // to show how much of the REST API's cost is libmicrohttpd's own.
 //
@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
-// The size of a typical GET /jobs/{id} answer of ecs-scheduler.
+// The size of a typical GET /jobs/{id} response of ecs-scheduler.
 static const char body[] =
     "{\"id\":\"bench-job-0500\",\"link\":{\"href\":\"/jobs/bench-job-0500\",\"rel\":\"item\","
     "\"title\":\"Job for bench-job-0500\"},\"schedule\":\"0 */5\",\"taskCount\":1,"
@@ -21,7 +21,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls) {
     (void)cls; (void)url; (void)method; (void)version; (void)upload_data;
-    // The first call only announces the request; answer on the second, as servers that
+    // The first call only announces the request. Respond on the second, as servers that
     // read bodies must.
     if (*con_cls == NULL) {
         *con_cls = (void *)1;

@@ -1,5 +1,5 @@
 -- wrk script: POST /jobs, then DELETE /jobs/<that id>, over and over. Run it with as
--- many threads as connections (-t N -c N): each connection then waits for the answer to
+-- many threads as connections (-t N -c N), so each connection waits for the response to
 -- its POST before it sends the DELETE of that job.
 local sequence = 0
 local posted = nil      -- id of the last POST sent

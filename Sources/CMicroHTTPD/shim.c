@@ -60,7 +60,7 @@ static void append_chunk(request_state *state, const char *data, size_t size, si
         }
         char *grown = realloc(state->body, capacity);
         if (grown == NULL) {
-            // Out of memory for this body: answer as if it were too large.
+            // Out of memory for this body: respond as if it were too large.
             state->too_large = true;
             free(state->body);
             state->body = NULL;
@@ -102,7 +102,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         *con_cls = state;
         atomic_fetch_add(&server->requests_in_flight, 1);
         if (declares_too_large_body(connection, server->options.max_body_size)) {
-            // Answer before reading the body; MHD then closes the connection.
+            // Respond before reading the body, so MHD closes the connection afterwards.
             return server->options.handler(server->options.context, connection, method, url, NULL, 0, true);
         }
         return MHD_YES;

@@ -20,7 +20,7 @@ public struct Configuration: Sendable, Equatable {
     public var port: Int = 5000
     /// Folders searched for plugin libraries, in order (`ECSS_PLUGIN_PATH`, colon-separated).
     public var pluginPaths: [String] = []
-    /// Seconds a trigger may take to answer before a fire fails (`ECSS_TRIGGER_TIMEOUT`).
+    /// Seconds a trigger may take to return a task count before a fire fails (`ECSS_TRIGGER_TIMEOUT`).
     public var triggerTimeout: Double = 30
     /// The configured job store; nil means none, so jobs live in memory only.
     public var store: StoreSelection?
@@ -66,7 +66,7 @@ public struct Configuration: Sendable, Equatable {
         return configuration
     }
 
-    /// The non-empty `ECSS_*` values with their placeholders filled.
+    /// Reads the non-empty `ECSS_*` values and fills their placeholders.
     private static func expandedValues(_ environment: [String: String]) throws(ConfigurationError) -> [String: String] {
         var values: [String: String] = [:]
         for name in knownVariables.sorted() {

@@ -2,7 +2,7 @@
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The environment variable at fault, such as `ECSS_PORT`.
     public var variable: String
-    /// What is wrong and how to fix it, as one line.
+    /// One line with the problem and its fix.
     public var message: String
 
     public init(variable: String, _ message: String) {

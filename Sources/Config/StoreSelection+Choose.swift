@@ -66,7 +66,7 @@ extension StoreSelection {
         }
     }
 
-    /// The stores named by the top-level keys of the YAML file at `path`.
+    /// Reads the stores named by the top-level keys of the YAML file at `path`.
     static func fromFile(_ path: String) throws(ConfigurationError) -> [StoreSelection] {
         let text: String
         do {

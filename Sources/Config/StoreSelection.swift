@@ -7,7 +7,7 @@ public struct StoreSelection: Sendable, Equatable {
     public var kind: String
     /// The store's settings as a JSON object, for example `{"file": "/var/lib/jobs.db"}`.
     public var settings: JSONValue
-    /// Where the selection came from, for messages: the variables or the file.
+    /// The origin of the selection for messages: the variable names or the file.
     public var source: String
 
     public init(kind: String, settings: JSONValue, source: String) {

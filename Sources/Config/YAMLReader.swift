@@ -5,10 +5,10 @@ import JobModel
 /// Reads one YAML document into a `JSONValue` with libyaml's event parser.
 ///
 /// Plain scalars are typed as PyYAML's YAML 1.1 resolver types them, so that a file written
-/// for the original Python tool means the same here: `null`, `~` and empty are null;
-/// `true`/`false`/`yes`/`no`/`on`/`off` are booleans; decimal, `0x` and `0o` integers and
-/// decimal floats (with `.inf` and `.nan`) are numbers; everything else, and every quoted
-/// or block scalar, is a string. Anchors and aliases are resolved. Mapping keys become
+/// for the original Python tool means the same here. `null`, `~` and empty are null.
+/// `true`/`false`/`yes`/`no`/`on`/`off` are booleans. Decimal, `0x` and `0o` integers and
+/// decimal floats (with `.inf` and `.nan`) are numbers. Everything else, and every quoted
+/// or block scalar, is a string. Anchors and aliases are resolved, and mapping keys become
 /// strings.
 enum YAMLReader {
     /// A YAML text that libyaml rejects, or a construct this reader does not support.
@@ -116,7 +116,7 @@ private struct EventReader {
         }
     }
 
-    /// A mapping key as a string; YAML allows any node as a key, JSON only strings.
+    /// Converts a mapping key to a string, because YAML allows any node as a key and JSON only strings.
     func mappingKey(_ value: JSONValue, at mark: yaml_mark_t) throws(YAMLReader.ParseError) -> String {
         switch value {
         case .string(let text): return text

@@ -22,12 +22,12 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
-    /// The value of the header field `name` (any case).
+    /// Returns the value of the header field `name` (any case).
     public func header(_ name: String) -> String? {
         headers[name.lowercased()]
     }
 
-    /// The first value of the query argument `name`.
+    /// Returns the first value of the query argument `name`.
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }
@@ -46,7 +46,7 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// The value of the first header field called `name` (any case).
+    /// Returns the value of the first header field called `name` (any case).
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()
         return headers.first { $0.name.lowercased() == lowered }?.value

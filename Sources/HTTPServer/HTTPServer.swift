@@ -6,7 +6,7 @@ import Synchronization
 /// An HTTP/1.1 server on libmicrohttpd that passes each complete request to one handler.
 ///
 /// The daemon runs its own pool of threads (epoll, one thread per core by default) and
-/// calls `handler` on them, several requests at once; keep-alive and pipelining are
+/// calls `handler` on them, several requests at once. Keep-alive and pipelining are
 /// libmicrohttpd's. Request bodies larger than `Configuration.maxBodySize` are not
 /// buffered: the server answers `Configuration.payloadTooLargeResponse` instead of calling
 /// the handler.
@@ -27,7 +27,7 @@ public final class HTTPServer: Sendable {
         public var connectionTimeout = 60
         /// Largest request body accepted, in bytes.
         public var maxBodySize = 1_048_576
-        /// The answer to a request whose body is larger than `maxBodySize`.
+        /// The response to a request whose body is larger than `maxBodySize`.
         public var payloadTooLargeResponse = HTTPResponse(status: 413)
 
         public init() {}
@@ -58,7 +58,7 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - host: address to listen on, such as `127.0.0.1`, `0.0.0.0` or `::1`.
     ///   - port: TCP port; 0 picks a free one (see `port` after `start()`).
-    ///   - handler: answers each request; runs on the server's threads.
+    ///   - handler: returns the response to each request; runs on the server's threads.
     public init(host: String, port: Int, configuration: Configuration = Configuration(),
                 handler: @escaping Handler) {
         self.host = host
@@ -122,8 +122,8 @@ public final class HTTPServer: Sendable {
         return .success(DaemonHandle(pointer: pointer))
     }
 
-    /// Stops accepting connections, waits up to `gracePeriod` for requests in flight to be
-    /// answered, then closes every connection and stops the server's threads.
+    /// Stops accepting connections, waits up to `gracePeriod` for the responses to requests
+    /// in flight, then closes every connection and stops the server's threads.
     ///
     /// - Important: Returns once the threads have stopped, so the handler is not called
     ///   afterwards. Calling it again, or before `start()`, does nothing.
@@ -214,7 +214,7 @@ private func headerFields(_ connection: OpaquePointer) -> [String: String] {
     return fields
 }
 
-/// The values of one kind (headers, query arguments) of the request on `connection`.
+/// Reads the values of one kind (headers, query arguments) of the request on `connection`.
 private func connectionValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
     var values: [(name: String, value: String)] = []
     withUnsafeMutablePointer(to: &values) { pointer in

@@ -1,6 +1,6 @@
 /// A failure to start the HTTP server.
 public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
-    /// What failed and what to check, for example that the port is free.
+    /// The failure and what to check, for example that the port is free.
     public var message: String
 
     public init(_ message: String) {

@@ -95,8 +95,8 @@ final class Daemon {
                            ["fix": "set ECSS_SQLITE_FILE, ECSS_S3_BUCKET, ECSS_DYNAMODB_TABLE or ECSS_CONFIG_FILE"])
             return InMemoryJobStore()
         }
-        // NOTE: store plugins are opened by the plugin host, which is not wired in yet; until
-        // then a configured store stops the start rather than losing jobs in memory.
+        // NOTE: store plugins are opened by the plugin host, which is not wired in yet. Until
+        // then a configured store stops the start, so that no job is lost in memory.
         throw StartupError(
             "invalid configuration: \(selection.source): the \(selection.kind) store needs the plugin host, "
                 + "which this build does not include yet; unset it to keep jobs in memory", exitStatus: 2)

@@ -12,7 +12,7 @@ enum SignalWaiter {
         let queue = DispatchQueue(label: "ecs-scheduler.signals")
         var sources: [DispatchSourceSignal] = []
         for (number, signalName) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-            // The default action would end the process before the source sees the signal.
+            // The default action would end the process before the source receives the signal.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {

@@ -236,7 +236,7 @@ struct JobFieldDecoder {
     }
 }
 
-/// The Levenshtein distance between two short strings, for "did you mean" hints.
+/// Computes the Levenshtein distance between two short strings, for "did you mean" hints.
 func editDistance(_ left: String, _ right: String) -> Int {
     let a = Array(left.unicodeScalars)
     let b = Array(right.unicodeScalars)

@@ -1,6 +1,6 @@
 /// A job document that breaks one or more field rules.
 ///
-/// The REST API answers it as `400 {"message": message, "errors": errors}`.
+/// The REST API returns it as `400 {"message": message, "errors": errors}`.
 public struct JobValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Messages per field, each naming the field and the rule (`taskCount must be between 1
     /// and 50`). Fields of nested objects are reported under their top-level field.

@@ -3,7 +3,7 @@ import Foundation
 /// The schedule checks the validator needs, in one place so that switching them to the
 /// schedule engine is one line each.
 enum ScheduleRules {
-    /// The reason `text` is not a valid schedule, or nil when it is valid.
+    /// Returns the reason `text` is not a valid schedule, or nil when it is valid.
     static func problem(in text: String) -> String? {
         // NOTE: a stand-in until the schedule engine's `Schedule.parse(text)` lands; it only
         // checks the field count and the characters. Replace the body with a call to

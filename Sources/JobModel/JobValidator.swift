@@ -8,7 +8,7 @@ import Foundation
 ///   integer, to pin one revision.
 /// - `id`: defaults to the family part of `taskDefinition`; the same character rule without
 ///   a revision; it cannot change on update.
-/// - `schedule` (required on create): checked by the schedule engine; `?` in the second,
+/// - `schedule` (required on create): checked by the schedule engine. A `?` in the second,
 ///   minute and hour fields is replaced by a random value before storing.
 /// - `scheduleStart`, `scheduleEnd`: ISO-8601 instants, UTC when they carry no offset; the
 ///   end must be later than the start.
@@ -160,7 +160,7 @@ struct FieldErrors {
 enum TaskDefinitionName {
     static let maxLength = 255
 
-    /// The family part of `family:revision`, or the whole text.
+    /// Returns the family part of `family:revision`, or the whole text.
     static func family(of taskDefinition: String) -> String {
         taskDefinition.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
             ?? taskDefinition

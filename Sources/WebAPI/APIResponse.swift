@@ -5,14 +5,14 @@ import JobModel
 /// Builds the API's responses: JSON bodies with sorted keys, an `ETag`, and
 /// `Access-Control-Allow-Origin: *`.
 enum APIResponse {
-    /// A JSON response with `value` as its body.
+    /// Builds a JSON response with `value` as its body.
     static func json(_ status: Int, _ value: JSONValue, extraHeaders: [(name: String, value: String)] = [])
         -> HTTPResponse
     {
         json(status, body: value.serialized(), extraHeaders: extraHeaders)
     }
 
-    /// A JSON response with an already serialised body.
+    /// Builds a JSON response with an already serialised body.
     static func json(_ status: Int, body: Data, etag: String? = nil,
                      extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
@@ -24,7 +24,7 @@ enum APIResponse {
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// An error response: `{"message": message}`, plus `errors` for validation failures.
+    /// Builds an error response: `{"message": message}`, plus `errors` for validation failures.
     static func error(_ status: Int, _ message: String, errors: [String: [String]]? = nil,
                       extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var body: [String: JSONValue] = ["message": .string(message)]
@@ -34,13 +34,13 @@ enum APIResponse {
         return json(status, .object(body), extraHeaders: extraHeaders)
     }
 
-    /// The answer to a GET whose `If-None-Match` lists the current entity tag.
+    /// Builds the 304 response to a GET whose `If-None-Match` lists the current entity tag.
     static func notModified(etag: String) -> HTTPResponse {
         HTTPResponse(status: 304, headers: [("Access-Control-Allow-Origin", "*"), ("ETag", etag)])
     }
 
-    /// A strong entity tag of `body`: the 64-bit FNV-1a hash in hex, quoted. It tells
-    /// versions of one resource apart; it is not a cryptographic digest.
+    /// A strong entity tag of `body`: the 64-bit FNV-1a hash in hex, quoted. It
+    /// distinguishes versions of one resource but is not a cryptographic digest.
     static func entityTag(of body: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in body {
@@ -51,8 +51,8 @@ enum APIResponse {
         return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
     }
 
-    /// True when the `If-None-Match` header `value` matches `etag` (weak comparison, as
-    /// RFC 9110 section 13.1.2 asks for this header).
+    /// True when the `If-None-Match` header `value` matches `etag` (weak comparison, which
+    /// RFC 9110 section 13.1.2 specifies for this header).
     static func matches(ifNoneMatch value: String, etag: String) -> Bool {
         for candidate in value.split(separator: ",") {
             var tag = candidate.trimmingCharacters(in: .whitespaces)

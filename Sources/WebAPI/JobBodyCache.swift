@@ -6,7 +6,7 @@ import Synchronization
 /// job does not serialise it again.
 ///
 /// An entry is used only while it was built from a job equal to the current one, so a stale
-/// entry is never served even if a removal arrives late; removals only bound the memory.
+/// entry is never served even if a removal arrives late. Removals only bound the memory.
 final class JobBodyCache: Sendable {
     struct Entry: Sendable {
         let job: Job

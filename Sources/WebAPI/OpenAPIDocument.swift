@@ -2,7 +2,7 @@ import JobModel
 
 /// The OpenAPI 3.0 description of the REST API, served at `/spec`.
 ///
-/// WebAPITests checks that every route and status the API answers appears here, and the
+/// WebAPITests checks that every route and status the API returns appears here, and the
 /// end-to-end tests run `openapi-spec-validator` and schemathesis against it.
 enum OpenAPIDocument {
     static let version = "0.1.0"

@@ -30,7 +30,7 @@ enum Route: Equatable {
         }
     }
 
-    /// The methods the resource answers, for `Allow` headers.
+    /// The methods the resource supports, for `Allow` headers.
     var allowedMethods: [String] {
         switch self {
         case .root, .spec: return ["GET", "HEAD", "OPTIONS"]

@@ -27,7 +27,7 @@ extension WebAPI {
         return APIResponse.json(200, .object(body))
     }
 
-    /// A `skip` or `count` argument: an integer, negative values counting as 0.
+    /// Reads a `skip` or `count` argument: an integer, with negative values counting as 0.
     private func pageArgument(_ name: String, in request: HTTPRequest, default value: Int,
                               errors: inout [String: [String]]) -> Int {
         guard let text = request.queryValue(name) else { return value }
@@ -108,7 +108,7 @@ extension WebAPI {
         return APIResponse.json(200, ["id": .string(id)])
     }
 
-    /// `{"id": ..., "link": ...}`, the answer to a create or an update.
+    /// Builds `{"id": ..., "link": ...}`, the response body of a create or an update.
     private func committedBody(id: String) -> JSONValue {
         ["id": .string(id), "link": Job(id: id, taskDefinition: "", schedule: "").link]
     }

@@ -4,12 +4,12 @@ import JobModel
 import JobStore
 import Logging
 
-/// The REST API over a `JobRegistry`: routes each request to its resource and answers with
+/// The REST API over a `JobRegistry`: routes each request to its resource and responds with
 /// JSON.
 ///
-/// The API sees jobs only through the registry, so it works the same over every store. A
-/// change is answered only after the store has accepted it; a store failure is answered
-/// with 500 and changes nothing.
+/// The API sees jobs only through the registry, so it works the same over every store. The
+/// response to a change is sent only after the store has accepted it. A store failure gets
+/// 500 and changes nothing.
 ///
 /// # Thread safety
 /// `handle(_:)` may be called from several threads at once.
@@ -17,7 +17,7 @@ public final class WebAPI: Sendable {
     /// Largest request body the API accepts: 1 MiB.
     public static let maxBodySize = 1_048_576
 
-    /// The answer the HTTP server sends for a body over `maxBodySize`.
+    /// The response the HTTP server sends for a body over `maxBodySize`.
     public static let payloadTooLargeResponse = APIResponse.error(
         413, "The request body is larger than 1 MiB (1048576 bytes); send a smaller job document.")
 
@@ -45,7 +45,7 @@ public final class WebAPI: Sendable {
         }
     }
 
-    /// HTTP server settings that match the API: the body limit and its 413 answer.
+    /// HTTP server settings that match the API: the body limit and its 413 response.
     public static func serverConfiguration() -> HTTPServer.Configuration {
         var configuration = HTTPServer.Configuration()
         configuration.maxBodySize = maxBodySize
@@ -53,7 +53,7 @@ public final class WebAPI: Sendable {
         return configuration
     }
 
-    /// Answers one request.
+    /// Returns the response to one request.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         guard let route = Route(path: request.path) else {
             return APIResponse.error(404, "No resource at \(request.path); GET / lists the endpoints.")
@@ -93,7 +93,7 @@ public final class WebAPI: Sendable {
         }
     }
 
-    /// The answer to a CORS preflight or an `OPTIONS` request.
+    /// Builds the response to a CORS preflight or an `OPTIONS` request.
     private func options(_ route: Route) -> HTTPResponse {
         let allowed = route.allowedMethods.joined(separator: ", ")
         return HTTPResponse(status: 204, headers: [

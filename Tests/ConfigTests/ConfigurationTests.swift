@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 @testable import Config
 
-/// The configuration error for `environment`, or nil when it loads.
+/// Returns the configuration error for `environment`, or nil when it loads.
 private func loadError(_ environment: [String: String]) -> ConfigurationError? {
     do {
         _ = try Configuration.load(environment: environment)

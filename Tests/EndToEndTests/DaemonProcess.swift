@@ -82,7 +82,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
-/// Sends `request` with URLSession and waits for the complete answer.
+/// Sends `request` with URLSession and waits for the complete response.
 func exchange(_ request: URLRequest, timeout: TimeInterval = 30) throws
     -> (status: Int, headers: [String: String], body: String)
 {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import JobModel
 
-/// A trigger service that knows the `sqs` type and requires its `queueName`.
+/// A trigger service that accepts the `sqs` type and requires its `queueName`.
 struct SQSOnlyTriggers: TriggerService {
     var triggerTypes: [String] { ["sqs"] }
 
@@ -14,7 +14,7 @@ struct SQSOnlyTriggers: TriggerService {
     func desiredCount(for job: Job) throws(TriggerError) -> Int { 1 }
 }
 
-/// The messages of `body`'s validation failure, or [:] when it is valid.
+/// Returns the messages of `body`'s validation failure, or [:] when it is valid.
 private func errors(creating body: [String: JSONValue], triggers: any TriggerService = NoTriggers())
     -> [String: [String]]
 {

@@ -5,7 +5,7 @@ import JobStore
 import Synchronization
 @testable import WebAPI
 
-/// A trigger service that knows the `sqs` type, as the SQS plugin will.
+/// A trigger service that accepts the `sqs` type, as the SQS plugin will.
 struct SQSTriggers: TriggerService {
     var triggerTypes: [String] { ["sqs"] }
 
@@ -49,7 +49,7 @@ final class SwitchableStore: JobStore {
     }
 }
 
-/// An API over a fresh registry, with helpers that send requests and read JSON answers.
+/// An API over a fresh registry, with helpers that send requests and read JSON responses.
 struct APIHarness {
     let store = SwitchableStore()
     let registry: JobRegistry
@@ -75,7 +75,7 @@ struct APIHarness {
         return api.handle(request)
     }
 
-    /// The stored jobs as their API JSON, to check that a request changed nothing.
+    /// Returns the stored jobs as their API JSON, to check that a request changed nothing.
     func snapshot() -> [JSONValue] {
         registry.allJobs().map { .object($0.jsonObject(includeID: true)) }
     }

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Sends raw bytes to 127.0.0.1:`port` on one connection and reads until `responses`
-/// complete answers have arrived or the peer closes.
+/// complete responses have arrived or the peer closes.
 func rawExchange(port: Int, _ text: String, responses: Int = 1, timeout: TimeInterval = 5) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
@@ -36,7 +36,7 @@ func rawExchange(port: Int, _ text: String, responses: Int = 1, timeout: TimeInt
     return String(decoding: received, as: UTF8.self)
 }
 
-/// The number of complete responses (headers plus Content-Length bytes) in `data`.
+/// Counts the complete responses (headers plus Content-Length bytes) in `data`.
 private func completeResponses(in data: Data) -> Int {
     let bytes = [UInt8](data)
     let separator: [UInt8] = Array("\r\n\r\n".utf8)

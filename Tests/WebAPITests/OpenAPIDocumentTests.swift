@@ -5,7 +5,7 @@ import Testing
 @testable import WebAPI
 
 @Suite struct OpenAPIDocumentTests {
-    /// Requests that between them draw every status the API answers.
+    /// Requests that between them draw every status the API returns.
     let exchanges: [(method: String, target: String, json: String?, headers: [String: String])] = [
         ("GET", "/", nil, [:]),
         ("OPTIONS", "/", nil, [:]),

@@ -5,7 +5,7 @@ import Testing
 @testable import WebAPI
 
 @Suite struct WebAPIBadInputTests {
-    /// A harness holding one job, `sleeper-task`.
+    /// Creates a harness with one job, `sleeper-task`.
     func harnessWithJob() -> APIHarness {
         let harness = APIHarness()
         _ = harness.send("POST", "/jobs", json: #"{"taskDefinition": "sleeper-task", "schedule": "* */5"}"#)

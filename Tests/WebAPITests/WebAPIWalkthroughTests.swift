@@ -144,7 +144,7 @@ import Testing
     }
 }
 
-/// The parts of a `GET /jobs` answer the pagination tests look at.
+/// The parts of a `GET /jobs` response that the pagination tests check.
 struct HTTPResponseSummary {
     let status: Int
     let ids: [String]

@@ -37,7 +37,7 @@ wait_for_port() {
         curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
         sleep 0.1
     done
-    echo "error: nothing answers on port $1" >&2
+    echo "error: no server responds on port $1" >&2
     exit 1
 }
 

@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Answers one complete request by queueing a response on `connection`
+/// Responds to one complete request by queueing a response on `connection`
 /// (MHD_queue_response). `body` is borrowed until the call returns and is NULL when the
 /// request had no body. `body_too_large` is true when the body exceeded the limit; the
-/// body is then not passed and the handler should answer 413.
+/// body is then not passed and the handler should respond with 413.
 typedef enum MHD_Result (*ecss_http_request_handler)(void *context, struct MHD_Connection *connection,
                                                      const char *method, const char *url,
                                                      const char *body, size_t body_length,
