@@ -51,9 +51,13 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
+        // Benchmarks
+        .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
