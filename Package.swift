@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
     ],
     swiftLanguageModes: [.v6]
 )
