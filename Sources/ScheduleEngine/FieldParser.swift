@@ -185,8 +185,7 @@ struct FieldParser {
     }
 
     private func unknownNameError(_ token: Range<Int>) -> ScheduleError {
-        let first = spec.names[0], last = spec.names[spec.names.count - 1]
-        return error("'\(string(token))' is not a \(spec.nameKind) name; use \(first)..\(last) or \(spec.rangeText)")
+        error("'\(string(token))' is not a \(spec.nameKind) name; use \(spec.valueText)")
     }
 
     private func randomValueError() -> ScheduleError {

@@ -13,6 +13,8 @@ struct FieldSpec: Sendable {
     let acceptsDayExpressions: Bool
     /// Whether `?`, a random value filled in by `ScheduleWildcards`, belongs to this field.
     let acceptsRandomValue: Bool
+    /// The accepted values, for messages ("1..12 or jan..dec").
+    let valueText: String
     /// The accepted syntax, for messages.
     let syntaxHint: String
 
@@ -29,11 +31,11 @@ struct FieldSpec: Sendable {
         let forms = acceptsDayExpressions
             ? "*, */n, a, a-b, a-b/n, a/n, last, last_fri, 1st_fri to 5th_fri"
             : "*, */n, a, a-b, a-b/n, a/n"
-        let values = valueHint ?? "\(bounds.lowerBound)..\(bounds.upperBound)"
-        syntaxHint = "use \(forms) or a comma-separated list of these, with values \(values)"
+        valueText = valueHint ?? "\(bounds.lowerBound)..\(bounds.upperBound)"
+        syntaxHint = "use \(forms) or a comma-separated list of these, with values \(valueText)"
     }
 
-    /// The range as messages write it, with names where the field has them.
+    /// The numeric range as messages write it ("0..59").
     var rangeText: String { "\(bounds.lowerBound)..\(bounds.upperBound)" }
 
     static let weekdayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -44,11 +46,11 @@ struct FieldSpec: Sendable {
     static let minute = FieldSpec(name: "minute", bounds: 0...59, acceptsRandomValue: true)
     static let hour = FieldSpec(name: "hour", bounds: 0...23, acceptsRandomValue: true)
     static let dayOfWeek = FieldSpec(name: "day_of_week", bounds: 0...6, names: weekdayNames, nameKind: "weekday",
-                                     valueHint: "0..6 (0 = Monday) or mon..sun")
+                                     valueHint: "mon..sun or 0..6 (0 = Monday)")
     static let week = FieldSpec(name: "week", bounds: 1...53)
     static let day = FieldSpec(name: "day", bounds: 1...31, acceptsDayExpressions: true)
     static let month = FieldSpec(name: "month", bounds: 1...12, names: monthNames, firstNamedValue: 1,
-                                 nameKind: "month", valueHint: "1..12 or jan..dec")
+                                 nameKind: "month", valueHint: "jan..dec or 1..12")
     static let year = FieldSpec(name: "year", bounds: YearSet.first...YearSet.last)
 
     static let nativeFields = [second, minute, hour, dayOfWeek, week, day, month, year]
@@ -58,10 +60,10 @@ struct FieldSpec: Sendable {
     static let cronHour = FieldSpec(name: "cron hour", bounds: 0...23, acceptsRandomValue: true)
     static let cronDayOfMonth = FieldSpec(name: "cron day_of_month", bounds: 1...31)
     static let cronMonth = FieldSpec(name: "cron month", bounds: 1...12, names: monthNames, firstNamedValue: 1,
-                                     nameKind: "month", valueHint: "1..12 or jan..dec")
+                                     nameKind: "month", valueHint: "jan..dec or 1..12")
     static let cronDayOfWeek = FieldSpec(name: "cron day_of_week", bounds: 0...7,
                                          names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
-                                         nameKind: "weekday", valueHint: "0..7 (0 and 7 = Sunday) or sun..sat")
+                                         nameKind: "weekday", valueHint: "sun..sat or 0..7 (0 and 7 = Sunday)")
 
     static let cronFields = [cronMinute, cronHour, cronDayOfMonth, cronMonth, cronDayOfWeek]
 }
