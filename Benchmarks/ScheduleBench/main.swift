@@ -59,11 +59,29 @@ func parseRate() throws -> Double {
     return perSecond
 }
 
+/// Returns the mean time in microseconds of a search that finds no fire time: 30 February
+/// never exists, so the search runs through every month to year 9999.
+func neverFiringSearchMicroseconds() throws -> Double {
+    let schedule = try Schedule.parse("0 0 0 * * 30 2")
+    let timeZone = try ScheduleTimeZone(identifier: "America/New_York")
+    var misses = 0
+    let perSecond = rate {
+        if schedule.nextFire(after: Date(timeIntervalSince1970: 0), in: timeZone, start: nil, end: nil) == nil {
+            misses += 1
+        }
+        return 1
+    }
+    precondition(misses > 0)
+    return 1_000_000 / perSecond
+}
+
 do {
     report("next fire, '0 */15' in UTC", try nextFireRate("0 */15", zone: "UTC"), target: 1_000_000)
     report("next fire, '0 30 9 mon-fri' in America/New_York",
            try nextFireRate("0 30 9 mon-fri", zone: "America/New_York"), target: 1_000_000)
     report("parse, mix of \(parseSamples.count) schedules", try parseRate(), target: 200_000)
+    let never = try neverFiringSearchMicroseconds()
+    print("search that finds nothing, '0 0 0 * * 30 2' in America/New_York: \(Int(never)) microseconds (no target)")
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

@@ -25,11 +25,17 @@ enum NextRunsCommand {
         """
     static let maxCount = 1_000
 
-    /// What a run prints and returns.
+    /// The text a run prints and its exit status.
     struct Output: Equatable {
         var status: Int32
         var standardOutput = ""
         var standardError = ""
+    }
+
+    /// A bad command line, which ends the command with status 2.
+    struct UsageError: Error {
+        var message: String
+        var showsUsage = false
     }
 
     /// Runs the command with the arguments that follow `next-runs` and returns the exit status.
@@ -47,19 +53,20 @@ enum NextRunsCommand {
     /// Computes the command's output without printing it; `now` is the default for `--after`.
     static func execute(arguments: [String], now: Date) -> Output {
         let options: Options
+        let schedule: Schedule
+        let timeZone: ScheduleTimeZone
         do {
             options = try Options(arguments: arguments, now: now)
-        } catch let error as UsageError {
-            return Output(status: 2, standardError: "error: \(error.message)\n\(error.showsUsage ? usage : "")")
+            if options.showsHelp {
+                return Output(status: 0, standardOutput: usage)
+            }
+            (schedule, timeZone) = try options.scheduleAndTimeZone()
         } catch {
-            return Output(status: 2, standardError: "error: \(error)\n")
-        }
-        if options.showsHelp {
-            return Output(status: 0, standardOutput: usage)
+            return Output(status: 2, standardError: "error: \(error.message)\n\(error.showsUsage ? usage : "")")
         }
 
-        let fires = options.schedule.nextFires(after: options.after, count: options.count, in: options.timeZone,
-                                               start: options.start, end: options.end)
+        let fires = schedule.nextFires(after: options.after, count: options.count, in: timeZone,
+                                       start: options.start, end: options.end)
         let instants = fires.map(formatInstant)
         var output = Output(status: 0)
         if options.json {
@@ -86,17 +93,11 @@ enum NextRunsCommand {
     }
 }
 
-/// A bad command line; exits with status 2.
-struct UsageError: Error {
-    var message: String
-    var showsUsage = false
-}
-
 extension NextRunsCommand {
-    /// The parsed command line.
+    /// The parsed command line, before the schedule and time zone are validated.
     struct Options {
-        var schedule: Schedule
-        var timeZone = ScheduleTimeZone.utc
+        var scheduleText: String?
+        var timeZoneName: String?
         var after: Date
         var count = 5
         var start: Date?
@@ -104,12 +105,10 @@ extension NextRunsCommand {
         var json = false
         var showsHelp = false
 
-        init(arguments: [String], now: Date) throws {
-            var scheduleText: String?
-            var timeZoneName: String?
-            after = now
-            schedule = try Schedule.parse("0")
+        private static let namesTakingValues: Set = ["--timezone", "--after", "--start", "--end", "--count"]
 
+        init(arguments: [String], now: Date) throws(UsageError) {
+            after = now
             var index = 0
             while index < arguments.count {
                 let argument = arguments[index]
@@ -119,78 +118,78 @@ extension NextRunsCommand {
                     return
                 }
                 if argument == "--" {
-                    for positional in arguments[index...] { try Self.setSchedule(positional, into: &scheduleText) }
+                    for positional in arguments[index...] { try setSchedule(positional) }
                     break
                 }
+                if argument == "--json" {
+                    json = true
+                    continue
+                }
                 guard argument.hasPrefix("-"), argument.count > 1 else {
-                    try Self.setSchedule(argument, into: &scheduleText)
+                    try setSchedule(argument)
                     continue
                 }
 
+                // `--name value` or `--name=value`.
                 var (name, value) = Self.split(argument)
-                guard Self.optionNames.contains(name) else {
+                guard Self.namesTakingValues.contains(name) else {
                     throw UsageError(message: "unknown option '\(argument)'", showsUsage: true)
                 }
-                if name != "--json", value == nil {
+                if value == nil {
                     guard index < arguments.count else {
-                        throw UsageError(message: "\(name) needs a value", showsUsage: true)
+                        throw UsageError(message: "missing value for \(name)", showsUsage: true)
                     }
                     value = arguments[index]
                     index += 1
                 }
-                try apply(name, value: value ?? "", argument: argument, timeZoneName: &timeZoneName)
+                try apply(name, value: value ?? "")
             }
+            guard scheduleText != nil else {
+                throw UsageError(message: "missing SCHEDULE; give the schedule to check, e.g. next-runs '0 */15'", showsUsage: true)
+            }
+        }
 
-            guard let scheduleText else {
-                throw UsageError(message: "missing SCHEDULE", showsUsage: true)
-            }
+        /// Parses the schedule and the time zone, whose errors are the parser's messages.
+        func scheduleAndTimeZone() throws(UsageError) -> (Schedule, ScheduleTimeZone) {
             do {
-                schedule = try Schedule.parse(scheduleText)
-                if let timeZoneName {
-                    timeZone = try ScheduleTimeZone(identifier: timeZoneName)
-                }
+                let schedule = try Schedule.parse(scheduleText ?? "")
+                let timeZone = try timeZoneName.map { name throws(ScheduleError) in try ScheduleTimeZone(identifier: name) }
+                return (schedule, timeZone ?? .utc)
             } catch {
                 throw UsageError(message: error.message)
             }
         }
 
-        private static let optionNames: Set = ["--json", "--timezone", "--after", "--start", "--end", "--count"]
-
-        private mutating func apply(_ name: String, value: String, argument: String,
-                                    timeZoneName: inout String?) throws {
+        private mutating func apply(_ name: String, value: String) throws(UsageError) {
             switch name {
-            case "--json": json = true
             case "--timezone": timeZoneName = value
             case "--after": after = try Self.instant(value, option: name)
             case "--start": start = try Self.instant(value, option: name)
             case "--end": end = try Self.instant(value, option: name)
-            case "--count": count = try Self.count(value)
-            default: throw UsageError(message: "unknown option '\(argument)'", showsUsage: true)
+            default: count = try Self.count(value)
             }
         }
 
-        private static func setSchedule(_ text: String, into scheduleText: inout String?) throws {
-            guard let existing = scheduleText else {
-                scheduleText = text
-                return
+        private mutating func setSchedule(_ text: String) throws(UsageError) {
+            if let existing = scheduleText {
+                throw UsageError(message: "unexpected argument '\(text)' after the schedule '\(existing)'; quote the schedule so that it is one argument, e.g. next-runs '0 30 9 mon-fri'")
             }
-            throw UsageError(message: "unexpected argument '\(text)' after the schedule '\(existing)'; quote the schedule so that it is one argument, e.g. next-runs '0 30 9 mon-fri'")
+            scheduleText = text
         }
 
-        /// Splits `--name=value` into its name and value.
         private static func split(_ argument: String) -> (name: String, value: String?) {
             guard let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
             return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
         }
 
-        private static func instant(_ text: String, option: String) throws -> Date {
+        private static func instant(_ text: String, option: String) throws(UsageError) -> Date {
             guard let date = Timestamp.parse(text) else {
                 throw UsageError(message: "\(option) '\(text)' is not an ISO-8601 instant; write e.g. 2026-12-04T19:10:00Z")
             }
             return date
         }
 
-        private static func count(_ text: String) throws -> Int {
+        private static func count(_ text: String) throws(UsageError) -> Int {
             guard let count = Int(text), (1...NextRunsCommand.maxCount).contains(count) else {
                 throw UsageError(message: "--count '\(text)' must be a whole number from 1 to \(NextRunsCommand.maxCount)")
             }

@@ -140,8 +140,8 @@ struct FieldParser {
 
     // MARK: Bytes
 
-    /// Returns the value of a run of ASCII digits, capped at `numberCeiling`; nil when the
-    /// token is empty or holds anything else.
+    /// Returns the value of a run of ASCII digits, capped at `numberCeiling`, or nil when
+    /// the token is empty or contains anything else.
     private func number(_ token: Range<Int>) -> Int? {
         guard !token.isEmpty else { return nil }
         var value = 0

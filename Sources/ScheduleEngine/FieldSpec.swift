@@ -7,7 +7,7 @@ struct FieldSpec: Sendable {
     /// numbers only.
     let names: [String]
     let firstNamedValue: Int
-    /// What a name of this field is, for messages ("weekday", "month").
+    /// The noun for this field's names in messages ("weekday", "month").
     let nameKind: String
     /// Whether `last`, `last x` and `1st x` to `5th x` are accepted (the day field).
     let acceptsDayExpressions: Bool
@@ -20,7 +20,7 @@ struct FieldSpec: Sendable {
 
     init(name: String, bounds: ClosedRange<Int>, names: [String] = [], firstNamedValue: Int = 0,
          nameKind: String = "", acceptsDayExpressions: Bool = false, acceptsRandomValue: Bool = false,
-         valueHint: String? = nil) {
+         valueText: String? = nil) {
         self.name = name
         self.bounds = bounds
         self.names = names
@@ -31,8 +31,8 @@ struct FieldSpec: Sendable {
         let forms = acceptsDayExpressions
             ? "*, */n, a, a-b, a-b/n, a/n, last, last_fri, 1st_fri to 5th_fri"
             : "*, */n, a, a-b, a-b/n, a/n"
-        valueText = valueHint ?? "\(bounds.lowerBound)..\(bounds.upperBound)"
-        syntaxHint = "use \(forms) or a comma-separated list of these, with values \(valueText)"
+        self.valueText = valueText ?? "\(bounds.lowerBound)..\(bounds.upperBound)"
+        syntaxHint = "use \(forms) or a comma-separated list of these, with values \(self.valueText)"
     }
 
     /// The numeric range as messages write it ("0..59").
@@ -46,11 +46,11 @@ struct FieldSpec: Sendable {
     static let minute = FieldSpec(name: "minute", bounds: 0...59, acceptsRandomValue: true)
     static let hour = FieldSpec(name: "hour", bounds: 0...23, acceptsRandomValue: true)
     static let dayOfWeek = FieldSpec(name: "day_of_week", bounds: 0...6, names: weekdayNames, nameKind: "weekday",
-                                     valueHint: "mon..sun or 0..6 (0 = Monday)")
+                                     valueText: "mon..sun or 0..6 (0 = Monday)")
     static let week = FieldSpec(name: "week", bounds: 1...53)
     static let day = FieldSpec(name: "day", bounds: 1...31, acceptsDayExpressions: true)
     static let month = FieldSpec(name: "month", bounds: 1...12, names: monthNames, firstNamedValue: 1,
-                                 nameKind: "month", valueHint: "jan..dec or 1..12")
+                                 nameKind: "month", valueText: "jan..dec or 1..12")
     static let year = FieldSpec(name: "year", bounds: YearSet.first...YearSet.last)
 
     static let nativeFields = [second, minute, hour, dayOfWeek, week, day, month, year]
@@ -60,10 +60,10 @@ struct FieldSpec: Sendable {
     static let cronHour = FieldSpec(name: "cron hour", bounds: 0...23, acceptsRandomValue: true)
     static let cronDayOfMonth = FieldSpec(name: "cron day_of_month", bounds: 1...31)
     static let cronMonth = FieldSpec(name: "cron month", bounds: 1...12, names: monthNames, firstNamedValue: 1,
-                                     nameKind: "month", valueHint: "jan..dec or 1..12")
+                                     nameKind: "month", valueText: "jan..dec or 1..12")
     static let cronDayOfWeek = FieldSpec(name: "cron day_of_week", bounds: 0...7,
                                          names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
-                                         nameKind: "weekday", valueHint: "sun..sat or 0..7 (0 and 7 = Sunday)")
+                                         nameKind: "weekday", valueText: "sun..sat or 0..7 (0 and 7 = Sunday)")
 
     static let cronFields = [cronMinute, cronHour, cronDayOfMonth, cronMonth, cronDayOfWeek]
 }

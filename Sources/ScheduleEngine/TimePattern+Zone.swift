@@ -7,7 +7,7 @@ extension TimePattern {
     /// pattern selects, or nil when there is none.
     ///
     /// A wall-clock time inside a spring-forward gap matches no instant, so it does not
-    /// fire; a time repeated by a fall-back matches two instants, and both fire.
+    /// fire. A time that a fall-back repeats matches two instants, and both fire.
     ///
     /// The search walks the zone's offset segments (the spans between two transitions).
     /// Within a segment local time is instant + offset, so the first local match at or after
@@ -16,9 +16,9 @@ extension TimePattern {
     /// the match, unless a fall-back soon after may repeat local times already passed.
     func nextInstant(atOrAfter instant: Int64, in zone: ZoneTransitions) -> Int64? {
         var instant = max(instant, Self.earliestInstant)
-        // Each pass either returns or moves to a later segment, and it only moves one segment
-        // at a time while a fall-back is less than the zone's offset range away; the bound
-        // guards against a zone table that breaks those assumptions.
+        // Each pass returns or moves to a later segment. It moves one segment at a time only
+        // while a fall-back is nearer than the zone's offset range, so few passes are needed.
+        // The bound guards against a zone table that breaks these assumptions.
         for _ in 0..<10_000 {
             let (offset, segmentEnd) = zone.segment(containing: instant)
             let local = instant + offset

@@ -79,8 +79,8 @@ import Testing
             (["0 */15", "--after", "yesterday"], "error: --after 'yesterday' is not an ISO-8601 instant"),
             (["0 */15", "--end", "2026-02-30"], "error: --end '2026-02-30' is not an ISO-8601 instant"),
             (["0 */15", "--verbose"], "error: unknown option '--verbose'"),
-            (["0 */15", "--timezone"], "error: --timezone needs a value"),
-            (["--json"], "error: missing SCHEDULE"),
+            (["0 */15", "--timezone"], "error: missing value for --timezone"),
+            (["--json"], "error: missing SCHEDULE; give the schedule to check"),
             (["0", "*/15"], "error: unexpected argument '*/15' after the schedule '0'; quote the schedule"),
         ]
         for (arguments, message) in cases {

@@ -15,7 +15,7 @@ import ScheduleEngine
         return choices.randomElement(using: &generator)!
     }
 
-    /// A random native schedule with every field written out, firing often within a day.
+    /// Returns a random native schedule with every field written out, firing often within a day.
     static func denseSchedule(using generator: inout SeededGenerator) -> String {
         [
             pick(["0", "*/15", "30", "0-10/5", "*/60", "7,37", "*", "1/20"], using: &generator),
@@ -29,8 +29,8 @@ import ScheduleEngine
         ].joined(separator: " ")
     }
 
-    /// A random native schedule using every kind of day expression, firing a few times a
-    /// month at most. Its second is 0 and its minutes are multiples of 15.
+    /// Returns a random native schedule using every kind of day expression, firing a few
+    /// times a month at most. Its second is 0 and its minutes are multiples of 15.
     static func sparseSchedule(using generator: inout SeededGenerator) -> String {
         [
             "0",
