@@ -49,7 +49,7 @@ enum CivilCalendar {
 
     /// Returns the ISO 8601 week number (1...53) of a day number.
     ///
-    /// An ISO week runs Monday to Sunday and belongs to the year that holds its Thursday, so
+    /// An ISO week runs Monday to Sunday and belongs to the year that contains its Thursday, so
     /// the first days of January can be in week 52 or 53 and the last days of December in
     /// week 1.
     static func isoWeek(dayNumber: Int) -> Int {

@@ -2,7 +2,7 @@
 /// from an anchor instant.
 struct RateRule: Sendable, Equatable {
     static let prefix = "rate:"
-    /// The longest interval accepted, 100 years of 365.25 days, in seconds.
+    /// The maximum interval in seconds: 100 years of 365.25 days.
     static let maxInterval: Int64 = 36_525 * CivilCalendar.secondsPerDay
 
     private static let units: [(names: [String], seconds: Int64)] = [

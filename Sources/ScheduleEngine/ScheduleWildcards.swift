@@ -1,5 +1,5 @@
-/// The `?` wildcard: a second, minute or hour field written as `?` means "any one value",
-/// and is replaced by a random value in range before the schedule is stored, so that jobs
+/// The `?` wildcard: a second, minute or hour field written as `?` means "any one value".
+/// It is replaced by a random value in range before the schedule is stored, so that jobs
 /// written alike do not all fire at the same moment.
 ///
 /// `? */5` becomes, for example, `9 */5`. In `cron:` schedules the minute and hour fields

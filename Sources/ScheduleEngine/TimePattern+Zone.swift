@@ -11,7 +11,7 @@ extension TimePattern {
     ///
     /// The search walks the zone's offset segments (the spans between two transitions).
     /// Within a segment local time is instant + offset, so the first local match at or after
-    /// the segment's part of the clock gives the answer when it lies inside the segment.
+    /// the search's local time is the result when it lies inside the segment.
     /// Otherwise the search moves to a later segment: straight to the segment that can hold
     /// the match, unless a fall-back soon after may repeat local times already passed.
     func nextInstant(atOrAfter instant: Int64, in zone: ZoneTransitions) -> Int64? {

@@ -1,8 +1,8 @@
 /// A compiled calendar schedule: the set of wall-clock times it selects, as bit masks.
 ///
 /// `nextMatch(atOrAfter:)` works on local seconds, a wall-clock time counted as if it were
-/// UTC (seconds since 1970-01-01T00:00:00 on the local clock), and knows nothing of time
-/// zones; `TimePattern+Zone.swift` maps its results to instants.
+/// UTC (seconds since 1970-01-01T00:00:00 on the local clock), and ignores time zones.
+/// `TimePattern+Zone.swift` maps its results to instants.
 struct TimePattern: Sendable, Equatable {
     /// Bits 0...59.
     let seconds: UInt64

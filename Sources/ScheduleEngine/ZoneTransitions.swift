@@ -4,8 +4,8 @@ import Synchronization
 /// A time zone's UTC offsets as a table of transitions, for fast offset look-ups.
 ///
 /// Built once per zone from Foundation's `TimeZone` and shared through `cache`. The table
-/// covers `tableStart..<tableEnd`, every instant a schedule can fire at in practice; for
-/// instants past the end it asks Foundation directly, which is slower but exact.
+/// covers `tableStart..<tableEnd`, every instant a schedule can fire at in practice. Past
+/// the end, look-ups call Foundation directly, which is slower but exact.
 final class ZoneTransitions: Sendable {
     let identifier: String
     /// Instants (seconds since the epoch) at which the offset changes, ascending.
