@@ -51,12 +51,17 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
+        // Benchmarks
+        .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
         .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,10 +34,7 @@ enum CommandLineInterface {
             print("ecs-scheduler \(version)")
             return 0
         case "next-runs":
-            // NOTE: dispatches to NextRunsCommand once the schedule engine's command lands:
-            // return NextRunsCommand.run(arguments: Array(arguments.dropFirst()))
-            printError("next-runs is not available in this build")
-            return 1
+            return NextRunsCommand.run(arguments: Array(arguments.dropFirst()))
         default:
             printError("unknown command or option \(command); run ecs-scheduler --help for usage")
             return 2

@@ -129,8 +129,10 @@ extension OpenAPIDocument {
         "schedule": [
             "type": "string", "minLength": 1,
             "description": """
-                Up to eight space-separated cron fields: second minute hour day_of_week week day month year. \
-                ? in the second, minute or hour field is replaced by a random value.
+                Up to eight space-separated cron fields: second minute hour day_of_week week day month year; \
+                or classic five-field cron after cron:, or an interval after rate: such as rate:5 minutes. \
+                ? in the second, minute or hour field is replaced by a random value. A rate: schedule \
+                without scheduleStart counts from the creation time.
                 """,
         ],
         "scheduleStart": ["type": "string", "description": "ISO-8601 instant; no offset means UTC"],

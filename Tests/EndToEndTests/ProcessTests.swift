@@ -4,13 +4,17 @@ import Testing
 
 /// Start-up, configuration errors and shutdown of the built binary.
 @Suite struct ProcessTests {
-    @Test func versionAndHelp() throws {
+    @Test func commandsAndOptions() throws {
         let version = try runBinary(arguments: ["--version"], environment: [:])
         #expect(version.status == 0)
         #expect(version.standardOutput == "ecs-scheduler 0.1.0\n")
         let help = try runBinary(arguments: ["--help"], environment: [:])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("ECSS_ECS_CLUSTER"))
+        let nextRuns = try runBinary(
+            arguments: ["next-runs", "0 */15", "--count", "2", "--after", "2026-01-01T00:00:00Z"], environment: [:])
+        #expect(nextRuns.status == 0)
+        #expect(nextRuns.standardOutput == "2026-01-01T00:15:00Z\n2026-01-01T00:30:00Z\n")
         let unknown = try runBinary(arguments: ["--frobnicate"], environment: [:])
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("--frobnicate"))

@@ -120,6 +120,32 @@ private func with(_ extra: [String: JSONValue]) -> [String: JSONValue] {
         }
     }
 
+    @Test func invalidSchedulesCarryEngineMessage() {
+        for schedule in ["61", "mon-4", "* * * fri#2", "0 0 0 * * lastday", "1 2 3 4 5 6 7 8 9"] {
+            let found = errors(creating: with(["schedule": .string(schedule)]))["schedule"]
+            #expect(found?.count == 1, "\(schedule)")
+            #expect(found?.first?.hasPrefix("schedule \(schedule) is invalid: ") == true, "\(found ?? [])")
+        }
+        #expect(errors(creating: with(["schedule": "0 0 0 * * 1 9"])).isEmpty)
+        #expect(errors(creating: with(["schedule": "0 0 12 * * 2nd_fri"])).isEmpty)
+    }
+
+    @Test func rateScheduleStartsAtCreation() throws {
+        let now = Date(timeIntervalSince1970: 1_796_411_400.75)
+        let validator = JobValidator(now: { now })
+        let job = try validator.validateNew(with(["schedule": "rate:5 minutes"]))
+        #expect(job.scheduleStart == Date(timeIntervalSince1970: 1_796_411_400))
+        let given = try validator.validateNew(with(["schedule": "rate:5 minutes", "scheduleStart": "2026-01-01T00:00:00Z"]))
+        #expect(given.scheduleStart == Timestamp.parse("2026-01-01T00:00:00Z"))
+        #expect(try validator.validateNew(minimal).scheduleStart == nil)
+    }
+
+    @Test func cronFormWildcardsAreReplaced() throws {
+        let job = try JobValidator().validateNew(with(["schedule": "cron:? ? * * 1-5"]))
+        #expect(!job.schedule.contains("?"))
+        #expect(job.schedule.hasPrefix("cron:"))
+    }
+
     @Test func emptyScheduleIsRejected() {
         #expect(errors(creating: with(["schedule": "  "]))["schedule"] == ["schedule must not be empty"])
         #expect(errors(creating: with(["schedule": 5]))["schedule"] == ["schedule must be a string"])
@@ -279,6 +305,13 @@ private func with(_ extra: [String: JSONValue]) -> [String: JSONValue] {
     @Test func idCannotChange() throws {
         #expect(errors(updating: job, with: ["id": "other"])["id"] == ["id cannot be changed; it is consumer-task"])
         #expect(try JobValidator().validateUpdate(["id": "consumer-task"], of: job).id == "consumer-task")
+    }
+
+    @Test func rateScheduleOnUpdateGetsStart() throws {
+        let now = Date(timeIntervalSince1970: 1_796_411_400)
+        let updated = try JobValidator(now: { now }).validateUpdate(["schedule": "rate:1 hour"], of: job)
+        #expect(updated.scheduleStart == now)
+        #expect(try JobValidator(now: { now }).validateUpdate(["maxCount": 5], of: job).scheduleStart == nil)
     }
 
     @Test func wildcardIsReplacedOnUpdate() throws {
