@@ -90,9 +90,13 @@ final class Daemon {
     }
 
     private func openStore() throws(StartupError) -> any JobStore {
-        guard let selection = configuration.store, selection.kind != "memory" else {
+        guard let selection = configuration.store else {
             logger.warning("no job store configured; jobs live in memory and are lost at exit",
                            ["fix": "set ECSS_SQLITE_FILE, ECSS_S3_BUCKET, ECSS_DYNAMODB_TABLE or ECSS_CONFIG_FILE"])
+            return InMemoryJobStore()
+        }
+        if selection.kind == "memory" {
+            logger.warning("memory store selected; jobs are lost at exit", ["source": selection.source])
             return InMemoryJobStore()
         }
         // NOTE: store plugins are opened by the plugin host, which is not wired in yet. Until

@@ -27,15 +27,22 @@ extension WebAPI {
         return APIResponse.json(200, .object(body))
     }
 
-    /// Reads a `skip` or `count` argument: an integer, with negative values counting as 0.
+    /// Reads a `skip` or `count` argument: an integer, with negative values counting as 0
+    /// and values above `Int32.max` as `Int32.max`, so that `skip + count` cannot overflow.
     private func pageArgument(_ name: String, in request: HTTPRequest, default value: Int,
                               errors: inout [String: [String]]) -> Int {
-        guard let text = request.queryValue(name) else { return value }
-        guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let text = request.queryValue(name)?.trimmingCharacters(in: .whitespaces) else { return value }
+        if let number = Int(text) {
+            return min(max(number, 0), Int(Int32.max))
+        }
+        // An integer too long for Int still has a sign that says which bound it is beyond.
+        let digits = text.drop { $0 == "-" || $0 == "+" }
+        guard text.count - digits.count <= 1, !digits.isEmpty, digits.allSatisfy(\.isASCII),
+              digits.allSatisfy(\.isNumber) else {
             errors[name] = ["\(name) must be an integer"]
             return value
         }
-        return max(number, 0)
+        return text.hasPrefix("-") ? 0 : Int(Int32.max)
     }
 
     func getJob(id: String) -> HTTPResponse {

@@ -55,6 +55,16 @@ public final class WebAPI: Sendable {
 
     /// Returns the response to one request.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let response = route(request)
+        if logger.isEnabled(.debug) {
+            logger.debug("request handled", [
+                "http.method": request.method, "http.path": request.path, "http.status": String(response.status),
+            ])
+        }
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
         guard let route = Route(path: request.path) else {
             return APIResponse.error(404, "No resource at \(request.path); GET / lists the endpoints.")
         }

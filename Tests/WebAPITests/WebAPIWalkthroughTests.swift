@@ -137,7 +137,22 @@ import Testing
         #expect(page.prev == nil)
     }
 
+    @Test func hugeValuesDoNotOverflow() {
+        let page = HTTPResponseSummary(harness.send("GET", "/jobs?skip=9223372036854775807&count=9223372036854775807"))
+        #expect(page.status == 200)
+        #expect(page.ids.isEmpty)
+        let longer = HTTPResponseSummary(harness.send("GET", "/jobs?skip=-99999999999999999999&count=99999999999999999999"))
+        #expect(longer.status == 200)
+        #expect(longer.ids.count == 25)
+        let all = HTTPResponseSummary(harness.send("GET", "/jobs?skip=3&count=9223372036854775807"))
+        #expect(all.ids.count == 22)
+        #expect(all.prev == "/jobs?skip=0&count=2147483647")
+        #expect(all.next == nil)
+    }
+
     @Test func nonIntegerArgumentsAreRejected() {
+        #expect(harness.send("GET", "/jobs?skip=--1").status == 400)
+        #expect(harness.send("GET", "/jobs?skip=").status == 400)
         let response = harness.send("GET", "/jobs?skip=abc&count=1.5")
         #expect(response.status == 400)
         #expect(response.json?["errors"] == ["count": ["count must be an integer"], "skip": ["skip must be an integer"]])
