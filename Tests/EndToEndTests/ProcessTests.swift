@@ -44,6 +44,17 @@ import Testing
         }
     }
 
+    @Test func configFileCanSelectMemoryStore() throws {
+        let folder = try PackagePaths.temporaryDirectory("memory-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ecss.yaml")
+        try "memory:\n".write(to: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(environment: ["ECSS_CONFIG_FILE": file.path])
+        #expect(try daemon.send("GET", "/jobs").status == 200)
+        #expect(daemon.stop().status == 0)
+        #expect(daemon.standardError.contains("memory store selected; jobs are lost at exit"))
+    }
+
     @Test func busyPortExitsWithStatus1() throws {
         let daemon = try DaemonProcess()
         let second = try runBinary(environment: ["ECSS_ECS_CLUSTER": "c", "ECSS_PORT": String(daemon.port)])

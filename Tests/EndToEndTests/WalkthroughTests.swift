@@ -22,6 +22,10 @@ import Testing
 
         let notModified = try daemon.send("GET", "/jobs/sleeper-task", headers: ["If-None-Match": etag])
         #expect(notModified.status == 304)
+        let head = try daemon.send("HEAD", "/jobs/sleeper-task")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.headers["etag"] == etag)
 
         let updated = try daemon.send("PUT", "/jobs/sleeper-task", json: #"{"schedule": "? */5"}"#)
         #expect(updated.status == 200)
