@@ -58,19 +58,19 @@ extension JobFieldDecoder {
             return nil
         }
         var override = ContainerOverride(containerName: name)
-        if let environment = members["environment"], environment != .null {
+        if let environment = members["environment"] {
             if let variables = self.environment(environment, path: "\(path).environment") {
                 override.environment = variables
             } else {
                 valid = false
             }
         }
-        if let command = members["command"], command != .null {
+        if let command = members["command"] {
             override.command = stringArray("overrides", command, path: "\(path).command", allowEmpty: true)
             valid = valid && override.command != nil
         }
         for unit in ["cpu", "memory"] {
-            guard let amount = members[unit], amount != .null else { continue }
+            guard let amount = members[unit] else { continue }
             let number = integer("overrides", amount, path: "\(path).\(unit)", in: 0...1_048_576)
             if unit == "cpu" { override.cpu = number } else { override.memory = number }
             valid = valid && number != nil

@@ -170,29 +170,47 @@ extension OpenAPIDocument {
         "properties": .object(writableProperties.merging(readOnlyProperties) { first, _ in first }),
     ])
 
+    /// Create bodies: `taskDefinition` and `schedule` are required, and `null` in an
+    /// optional field (or `id`) means the field is absent.
     static let jobCreate: JSONValue = .object([
         "type": "object",
         "required": ["taskDefinition", "schedule"],
         "additionalProperties": false,
-        "properties": .object(writableProperties),
+        "properties": .object(allowingNull(in: writableProperties, names: optionalFields + ["id"])),
     ])
 
     /// Update bodies: every field optional, and `null` clears the optional ones.
-    static let jobUpdate: JSONValue = {
-        var properties = writableProperties
-        for name in ["scheduleStart", "scheduleEnd", "timezone", "maxCount", "overrides", "cluster", "launchType",
-                     "platformVersion", "group", "tags", "propagateTags", "enableExecuteCommand",
-                     "capacityProviderStrategy"] {
-            if case .object(var schema)? = properties[name] {
-                schema["nullable"] = true
-                properties[name] = .object(schema)
+    static let jobUpdate: JSONValue = .object([
+        "type": "object",
+        "additionalProperties": false,
+        "properties": .object(allowingNull(in: writableProperties, names: optionalFields)),
+    ])
+
+    /// The fields that `null` clears; the others (taskDefinition, schedule, taskCount,
+    /// suspended) always have a value.
+    static let optionalFields = [
+        "scheduleStart", "scheduleEnd", "timezone", "maxCount", "trigger", "overrides", "cluster", "launchType",
+        "capacityProviderStrategy", "platformVersion", "networkConfiguration", "group", "tags", "propagateTags",
+        "enableExecuteCommand",
+    ]
+
+    /// Marks the properties `names` as nullable.
+    static func allowingNull(in properties: [String: JSONValue], names: [String]) -> [String: JSONValue] {
+        var result = properties
+        for name in names {
+            guard case .object(var schema)? = result[name] else { continue }
+            if schema["$ref"] != nil {
+                // OpenAPI 3.0 ignores siblings of $ref, so the reference moves into allOf.
+                result[name] = ["nullable": true, "allOf": [.object(schema)]]
+                continue
             }
-        }
-        for name in ["trigger", "networkConfiguration"] {
-            if let reference = properties[name] {
-                properties[name] = ["nullable": true, "allOf": [reference]]
+            schema["nullable"] = true
+            // In OpenAPI 3.0 an enum must list null itself for `nullable` to admit it.
+            if case .array(let values)? = schema["enum"] {
+                schema["enum"] = .array(values + [.null])
             }
+            result[name] = .object(schema)
         }
-        return .object(["type": "object", "additionalProperties": false, "properties": .object(properties)])
-    }()
+        return result
+    }
 }

@@ -55,7 +55,7 @@ public final class WebAPI: Sendable {
 
     /// Returns the response to one request.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let response = route(request)
+        let response = dispatch(request)
         if logger.isEnabled(.debug) {
             logger.debug("request handled", [
                 "http.method": request.method, "http.path": request.path, "http.status": String(response.status),
@@ -64,7 +64,7 @@ public final class WebAPI: Sendable {
         return response
     }
 
-    private func route(_ request: HTTPRequest) -> HTTPResponse {
+    private func dispatch(_ request: HTTPRequest) -> HTTPResponse {
         guard let route = Route(path: request.path) else {
             return APIResponse.error(404, "No resource at \(request.path); GET / lists the endpoints.")
         }
@@ -76,7 +76,7 @@ public final class WebAPI: Sendable {
                 extraHeaders: [("Allow", allowed)])
         }
         if method == "OPTIONS" {
-            // Like the other methods of a job, OPTIONS answers 404 for a job that does not exist.
+            // Like the other methods of a job, OPTIONS returns 404 for a job that does not exist.
             if case .job(let id) = route, registry.job(id: id) == nil {
                 return APIResponse.error(404, "Job \(id) does not exist.")
             }

@@ -187,6 +187,9 @@ private func with(_ extra: [String: JSONValue]) -> [String: JSONValue] {
             ([["containerName": "c"], ["containerName": "c"]], "overrides[1].containerName c appears twice"),
             ([["containerName": "c", "cpu": -1]], "overrides[0].cpu must be an integer between 0 and 1048576"),
             ([["containerName": "c", "command": [1]]], "overrides[0].command must contain only non-empty strings"),
+            ([["containerName": "c", "memory": nil]], "overrides[0].memory must be an integer between 0 and 1048576"),
+            ([["containerName": "c", "environment": nil]],
+             "overrides[0].environment must be an object of \"NAME\": \"VALUE\" strings"),
         ]
         for (overrides, message) in cases {
             #expect(errors(creating: with(["overrides": overrides]))["overrides"] == [message], "\(overrides)")
