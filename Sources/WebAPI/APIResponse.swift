@@ -39,7 +39,7 @@ enum APIResponse {
         HTTPResponse(status: 304, headers: [("Access-Control-Allow-Origin", "*"), ("ETag", etag)])
     }
 
-    /// A strong entity tag of `body`: the 64-bit FNV-1a hash in hex, quoted. It
+    /// Computes a strong entity tag of `body`: the 64-bit FNV-1a hash in hex, quoted. It
     /// distinguishes versions of one resource but is not a cryptographic digest.
     static func entityTag(of body: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

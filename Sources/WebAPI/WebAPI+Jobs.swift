@@ -35,7 +35,7 @@ extension WebAPI {
         if let number = Int(text) {
             return min(max(number, 0), Int(Int32.max))
         }
-        // An integer too long for Int still has a sign that says which bound it is beyond.
+        // An integer too long for Int is beyond one bound, and its sign shows which.
         let digits = text.drop { $0 == "-" || $0 == "+" }
         guard text.count - digits.count <= 1, !digits.isEmpty, digits.allSatisfy(\.isASCII),
               digits.allSatisfy(\.isNumber) else {

@@ -7,7 +7,7 @@ import Logging
 /// The REST API over a `JobRegistry`: routes each request to its resource and responds with
 /// JSON.
 ///
-/// The API sees jobs only through the registry, so it works the same over every store. The
+/// The API reads and writes jobs only through the registry, so it works the same over every store. The
 /// response to a change is sent only after the store has accepted it. A store failure gets
 /// 500 and changes nothing.
 ///

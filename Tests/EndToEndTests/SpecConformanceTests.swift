@@ -29,7 +29,7 @@ import Testing
         ])
         #expect(result.status == 0, "\(result.output.suffix(6_000))")
         // A warning, such as most generated bodies being rejected for their schedule text, is
-        // not a failure; a failed check or phase is marked with ❌.
+        // not a failure. Schemathesis marks a failed check or phase with ❌.
         #expect(!result.output.contains("❌"), "\(result.output.suffix(2_000))")
         #expect(result.output.contains(" passed"), "\(result.output.suffix(2_000))")
         #expect(daemon.stop().status == 0)
