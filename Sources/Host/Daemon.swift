@@ -36,6 +36,7 @@ final class Daemon {
             CommandLineInterface.printError("invalid configuration: \(error)")
             return 2
         }
+        let signals = SignalWaiter()
         let daemon = Daemon(configuration: configuration)
         do {
             try daemon.start()
@@ -44,7 +45,7 @@ final class Daemon {
             daemon.stop()
             return error.exitStatus
         }
-        let signal = SignalWaiter.waitForTermination()
+        let signal = signals.wait()
         daemon.logger.info("shutting down", ["signal": signal])
         daemon.stop()
         return 0
