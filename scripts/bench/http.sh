@@ -71,7 +71,7 @@ constant_port=$(free_port)
 pids+=($!)
 wait_for_port "$constant_port"
 
-echo "machine: $threads cores; wrk -t$threads -c$connections -d${seconds}s, keep-alive"
+echo "machine: $threads cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run (other processes compete for the cores); wrk -t$threads -c$connections -d${seconds}s, keep-alive"
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/Benchmarks/http/get-job.lua" \
     "http://127.0.0.1:$port" >"$work/get.txt"
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/Benchmarks/http/get-job.lua" \
