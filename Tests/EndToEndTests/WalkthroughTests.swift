@@ -48,6 +48,15 @@ import Testing
         #expect(longSleep.body
             == #"{"id":"long-sleep-task","link":{"href":"/jobs/long-sleep-task","rel":"item","title":"Job for long-sleep-task"}}"#)
 
+        // NOTE: the walkthrough's consumer-task uses the sqs trigger, which the plugin host
+        // loads. Until the daemon wires the plugin host in, it rejects the trigger type.
+        let consumer = try daemon.send("POST", "/jobs", json: """
+            {"taskDefinition": "consumer-task", "schedule": "? */3",
+             "trigger": {"type": "sqs", "queueName": "consumer-task-queue", "messagesPerTask": 100}}
+            """)
+        #expect(consumer.status == 400)
+        #expect(consumer.body.contains("Unknown trigger type sqs"))
+
         let list = try daemon.send("GET", "/jobs?skip=0&count=1")
         #expect(list.status == 200)
         #expect(list.body.hasPrefix(#"{"jobs":[{"id":"long-sleep-task""#))
