@@ -30,7 +30,7 @@ let package = Package(
 
         // Foundations
         .target(name: "Logging"),
-        .target(name: "Config", dependencies: ["CYAML", "Logging"]),
+        .target(name: "Config", dependencies: ["CYAML", "JobModel", "Logging"]),
         .target(name: "ScheduleEngine"),
         .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto", "Logging"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
@@ -51,9 +51,17 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
+        // Benchmarks
+        .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
+        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "JobModel", "JobStore", "Logging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
