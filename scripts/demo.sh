@@ -8,20 +8,19 @@ cd "$root"
 binary=.build/debug/ecs-scheduler
 python=.venv/bin/python
 cluster=demo-cluster
-api="http://127.0.0.1:5000"
 work=$(mktemp -d)
 moto_pid=""
 daemon_pid=""
 
 cleanup() {
-    trap - EXIT INT TERM
     echo
     echo "stopping the daemon and moto"
     [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
     [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null || true
     rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 0' INT TERM
 
 for needed in "$binary" "$python" .venv/bin/moto_server; do
     if [ ! -x "$needed" ]; then
@@ -29,12 +28,13 @@ for needed in "$binary" "$python" .venv/bin/moto_server; do
         exit 1
     fi
 done
-if curl -s -o /dev/null "$api/"; then
-    echo "error: something already listens on port 5000, which the daemon's REST API needs; stop it first" >&2
-    exit 1
-fi
 
-port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() {
+    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+api_port=$(free_port)
+api="http://127.0.0.1:$api_port"
 echo "starting moto (the AWS emulator) on 127.0.0.1:$port"
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
@@ -51,7 +51,7 @@ mkdir -p data
 # NOTE: the daemon keeps the demo's jobs in memory. Once the SQLite store plugin ships, set
 # ECSS_SQLITE_FILE=./data/jobs.db here, so that jobs survive a restart of the demo.
 echo "starting ecs-scheduler (REST API on $api, log level INFO)"
-ECSS_ECS_CLUSTER="$cluster" ECSS_LOG_LEVEL=INFO "$binary" &
+ECSS_ECS_CLUSTER="$cluster" ECSS_LOG_LEVEL=INFO ECSS_HOST=127.0.0.1 ECSS_PORT="$api_port" "$binary" &
 daemon_pid=$!
 for _ in $(seq 100); do
     curl -s -o /dev/null "$api/" && break
@@ -84,11 +84,6 @@ echo "watching; press Ctrl-C to stop"
 while true; do
     sleep 15
     echo "--- jobs at $(date +%H:%M:%S)"
-    curl -s "$api/jobs" | "$python" -c '
-import json, sys
-for job in json.load(sys.stdin).get("jobs", []):
-    tasks = len(job.get("lastRunTasks") or [])
-    print(f"{job[\"id\"]}: lastRun {job.get(\"lastRun\", \"-\")} ({tasks} tasks), next {job.get(\"estimatedNextRun\", \"-\")}")
-'
+    "$python" scripts/demo_setup.py show-jobs "$api"
     "$python" scripts/demo_setup.py stop-tasks "$cluster"
 done

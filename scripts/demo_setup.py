@@ -4,9 +4,11 @@ Usage (with AWS_ENDPOINT_URL pointing at moto):
     demo_setup.py setup CLUSTER           cluster, task definitions, queue, container instance
     demo_setup.py send-messages QUEUE N   put N messages in the queue
     demo_setup.py stop-tasks CLUSTER      stop every running task, printing how many
+    demo_setup.py show-jobs API_URL       print each job's last run and next run
 """
 import json
 import sys
+import urllib.request
 
 import boto3
 
@@ -81,6 +83,15 @@ def stop_tasks(cluster):
     print(f"stopped {len(arns)} running tasks, so the next fires start new ones")
 
 
+def show_jobs(api):
+    with urllib.request.urlopen(f"{api}/jobs?count=100") as response:
+        jobs = json.load(response).get("jobs", [])
+    for job in jobs:
+        tasks = len(job.get("lastRunTasks") or [])
+        print(f"{job['id']}: last run {job.get('lastRun', '-')} started {tasks} tasks, "
+              f"next run {job.get('estimatedNextRun', '-')}")
+
+
 def main(arguments):
     if len(arguments) == 2 and arguments[0] == "setup":
         setup(arguments[1])
@@ -88,6 +99,8 @@ def main(arguments):
         send_messages(arguments[1], int(arguments[2]))
     elif len(arguments) == 2 and arguments[0] == "stop-tasks":
         stop_tasks(arguments[1])
+    elif len(arguments) == 2 and arguments[0] == "show-jobs":
+        show_jobs(arguments[1])
     else:
         print(__doc__, file=sys.stderr)
         return 2
