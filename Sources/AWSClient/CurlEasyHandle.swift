@@ -102,7 +102,7 @@ final class CurlEasyHandle: @unchecked Sendable {
     private func headerLines(for request: HTTPRequest) throws(HTTPClientError) -> UnsafeMutablePointer<curl_slist>? {
         var lines: [String] = []
         for (name, value) in request.headers {
-            guard Self.isValidHeaderName(name), !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard Self.isValidHeaderName(name), !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
                 throw HTTPClientError(.invalidRequest, "invalid HTTP header \"\(name)\": names must be tokens and values one line")
             }
             // "Name;" is curl's way to send a header with an empty value.

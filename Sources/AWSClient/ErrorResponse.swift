@@ -42,7 +42,9 @@ struct ErrorResponse {
 
     private mutating func readXML(_ body: Data) {
         guard let root = XMLBody.root(body) else { return }
-        let error = (root.localName ?? root.name) == "Error" ? root : root.child("Error")
+        // S3 answers <Error>, the Query protocol <ErrorResponse><Error>, and some services
+        // <ErrorResponse><Errors><Error>.
+        let error = (root.localName ?? root.name) == "Error" ? root : root.child("Error") ?? root.descendant("Errors", "Error")
         code = error?.text(of: "Code")
         message = error?.text(of: "Message")
         if requestID == nil {
