@@ -158,17 +158,15 @@ final class TLSServer {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try withDefaultSignalMask { try process.run() }
         guard waitForLoopbackPort(port, timeout: 10) else {
             process.terminate()
             throw TestSupportError("openssl s_server did not listen on port \(port) within 10 s")
         }
     }
 
-    /// Kills the server with SIGKILL, because s_server (OpenSSL 3.0) started from the test
-    /// process does not stop on SIGTERM.
     func stop() {
-        kill(process.processIdentifier, SIGKILL)
+        process.terminate()
         process.waitUntilExit()
     }
 

@@ -7,7 +7,7 @@ import TestSupport
 enum MotoFixture {
     static let shared: MotoServer = {
         do {
-            let server = try MotoServer()
+            let server = try withDefaultSignalMask { try MotoServer() }
             atexit { MotoFixture.shared.stop() }
             return server
         } catch {
