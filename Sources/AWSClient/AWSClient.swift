@@ -55,8 +55,8 @@ public final class AWSClient: Sendable {
     /// Signs, sends and retries a request.
     ///
     /// - Returns: the 2xx response.
-    /// - Throws: `AWSError`, with the response when one arrived, for a non-2xx status; when
-    ///   no response arrived after the last attempt; or when credentials are missing.
+    /// - Throws: `AWSError` for a non-2xx status (with the response), when no response
+    ///   arrived after the last attempt, or when credentials are missing.
     public func send(_ request: AWSRequest) throws(AWSError) -> AWSResponse {
         try transport.send(request, region: request.region ?? region, credentials: credentialProvider)
     }

@@ -6,8 +6,8 @@ import TestSupport
 /// Credentials and settings from the environment and the shared files, written to a
 /// temporary folder and selected with AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE.
 @Suite struct ConfigurationTests {
-    /// An environment with the two files written to a new folder, `HOME` in that folder,
-    /// and instance metadata switched off.
+    /// Writes the two files to a new folder and returns an environment that names them,
+    /// with `HOME` in that folder and instance metadata switched off.
     static func environment(credentials: String = "", config: String = "",
                             _ extra: [String: String] = [:]) throws -> [String: String] {
         let folder = try PackagePaths.temporaryDirectory("aws-profiles")

@@ -99,7 +99,8 @@ import Testing
 @Suite struct ECSPagingTests {
     static let allTasks = (1...250).map { "arn:aws:ecs:us-east-1:123456789012:task/c/\($0)" }
 
-    /// Answers ListTasks three ARNs per page and DescribeTasks for at most 100 tasks.
+    /// Returns three ARNs per ListTasks page, and rejects DescribeTasks calls for more than
+    /// 100 tasks.
     static func server(describeBatches: Recorder<Int> = Recorder()) throws -> StubHTTPServer {
         try StubHTTPServer { request in
             let input = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
@@ -144,7 +145,8 @@ import Testing
         #expect(server.requests.count == 4)
         let pages = server.requests.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }
         #expect(pages.map { $0["nextToken"] as? String } == [nil, "3", "6", "9"])
-        #expect(pages.allSatisfy { $0["maxResults"] as? Int == 3 && $0["desiredStatus"] as? String == "RUNNING" })
+        #expect(pages.allSatisfy { $0["maxResults"] as? Int == 3 })
+        #expect(pages.allSatisfy { $0["desiredStatus"] as? String == "RUNNING" })
     }
 
     @Test func describeTasksSendsBatchesOf100() throws {

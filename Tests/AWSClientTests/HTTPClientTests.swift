@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import AWSClient
 
-/// The plain HTTP client, against a stub server and an `openssl s_server` on loopback.
+/// Tests of the plain HTTP client against a stub server and an `openssl s_server` on loopback.
 @Suite struct HTTPClientTests {
     /// A stub that returns the request's method, target, body and `X-Probe` header.
     static func echoServer() throws -> StubHTTPServer {

@@ -8,7 +8,7 @@ import FoundationXML
 
 /// Every service against a moto server that verifies SigV4 signatures: after its first
 /// `setupRequestCount` requests, moto checks each signature against the IAM access keys
-/// it knows, so a wrong signature gets 403.
+/// it has created, so a wrong signature gets 403.
 @Suite(.serialized) struct SignatureCheckTests {
     /// The requests that `Setup` sends before moto starts checking: five IAM calls and one
     /// AssumeRoleWithWebIdentity (which moto checks too, though AWS does not sign it).
