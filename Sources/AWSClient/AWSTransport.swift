@@ -61,7 +61,7 @@ final class AWSTransport: Sendable {
         let headers = try signedHeaders(request, endpoint: endpoint, path: fullPath, region: region, credentials: credentials)
         let httpRequest = HTTPRequest(method: request.method, url: endpoint.url(path: fullPath, query: request.query),
                                       headers: headers, body: request.body, timeout: options.requestTimeout,
-                                      connectTimeout: options.connectTimeout)
+                                      connectTimeout: options.connectTimeout, caFile: options.caFile)
         let httpResponse: HTTPResponse
         do throws(HTTPClientError) {
             httpResponse = try pool.perform(httpRequest)

@@ -136,6 +136,24 @@ import TestSupport
         #expect(trusted.status == 200)
         #expect(unverified.status == 200)
     }
+
+    @Test func awsClientTrustsCABundle() throws {
+        let tls = try TLSServer()
+        defer { tls.stop() }
+        var environment = [
+            "AWS_ENDPOINT_URL": "https://127.0.0.1:\(tls.port)", "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1",
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "HOME": "/nonexistent",
+        ]
+        let request = AWSRequest(service: "s3", operation: "ListBuckets", method: "GET")
+
+        let untrusted = #expect(throws: AWSError.self) { try AWSClient(environment: environment).send(request) }
+        environment["AWS_CA_BUNDLE"] = tls.certificatePath
+        let response = try AWSClient(environment: environment).send(request)
+
+        #expect(untrusted?.transportError?.code == .tlsFailed)
+        #expect(untrusted?.isRetryable == false)
+        #expect(response.status == 200)
+    }
 }
 
 /// `openssl s_server -www` with a new self-signed certificate for 127.0.0.1.
