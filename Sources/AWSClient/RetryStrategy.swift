@@ -7,6 +7,9 @@ import Synchronization
 /// The n-th retry waits a random time between 0 and `min(baseDelay * 2^(n-1), maxDelay)`.
 /// The quota starts at 500, and each retry takes 5 from it (10 after a timeout). A success
 /// gives back what its retries took, or 1 when it needed none.
+///
+/// NOTE: `AWS_RETRY_MODE` is not read. Every client uses standard mode, because adaptive
+/// mode's client-side rate limiting is not implemented.
 final class RetryStrategy: Sendable {
     let maxAttempts: Int
     let baseDelay: Duration

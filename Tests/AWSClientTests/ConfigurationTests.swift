@@ -61,6 +61,9 @@ import TestSupport
             role_arn = arn:aws:iam::123456789012:role/other
             source_profile = default
 
+            [profile process]
+            credential_process = /usr/local/bin/get-credentials
+
             [sso-session corp]
             sso_region = us-east-1
             """
@@ -139,6 +142,15 @@ import TestSupport
         }
         #expect(error?.kind == .configuration)
         #expect(error?.message.contains("profile assumer") == true)
+    }
+
+    @Test func credentialProcessIsRejected() throws {
+        let error = #expect(throws: AWSError.self) {
+            try AWSClient(environment: Self.environment(credentials: Self.files.credentials, config: Self.files.config,
+                                                        ["AWS_PROFILE": "process", "AWS_REGION": "us-east-1"]))
+        }
+        #expect(error?.kind == .configuration)
+        #expect(error?.message.contains("profile process uses credential_process") == true)
     }
 
     @Test func missingRegionIsRejected() throws {
