@@ -53,6 +53,9 @@ let package = Package(
 
         // Benchmarks
         .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+        .target(name: "CFakeECS", path: "Benchmarks/CFakeECS", linkerSettings: [.linkedLibrary("microhttpd")]),
+        .executableTarget(name: "SchedulerBench", dependencies: ["Scheduler", "AWSClient", "CFakeECS", "JobModel", "JobStore"],
+                          path: "Benchmarks/SchedulerBench"),
 
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -62,7 +65,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "JobModel", "JobStore", "Logging", "TestSupport"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
