@@ -1,7 +1,7 @@
 import Scheduler
 import Synchronization
 
-/// An in-process ECS that answers at once and keeps nothing, so the CPU a fire costs the
+/// An in-process ECS that responds at once and keeps nothing, so the CPU a fire costs the
 /// scheduler can be measured apart from HTTP.
 final class InstantECS: ECSOperations {
     private let started = Atomic<Int>(0)

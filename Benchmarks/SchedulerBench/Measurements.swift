@@ -1,6 +1,6 @@
 import Foundation
 
-/// Process-wide CPU time (user and system, all threads) in seconds.
+/// Returns the process-wide CPU time (user and system, all threads) in seconds.
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -9,7 +9,7 @@ func processCPUSeconds() -> Double {
     return user + system
 }
 
-/// The resident set size of this process in MiB, from /proc/self/status.
+/// Returns the resident set size of this process in MiB, from /proc/self/status.
 func residentMiB() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
@@ -19,14 +19,14 @@ func residentMiB() -> Double {
     return -1
 }
 
-/// The value below which `fraction` of the sorted `values` lie (nearest rank).
+/// Returns the value below which `fraction` of `sorted` lies (nearest rank).
 func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     guard !sorted.isEmpty else { return .nan }
     let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
     return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (another process may take it first).
+/// Returns a TCP port on 127.0.0.1 that nothing listens on (another process may take it first).
 func freeLoopbackPort() -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
@@ -40,7 +40,7 @@ func freeLoopbackPort() -> UInt16 {
     return UInt16(bigEndian: address.sin_port)
 }
 
-/// The schedule text that fires once, at the UTC second `date`.
+/// Returns the schedule text that fires once, at the UTC second `date`.
 func scheduleFiringOnce(at date: Date) -> String {
     var seconds = time_t(date.timeIntervalSince1970)
     var parts = tm()
@@ -48,7 +48,7 @@ func scheduleFiringOnce(at date: Date) -> String {
     return "\(parts.tm_sec) \(parts.tm_min) \(parts.tm_hour) * * \(parts.tm_mday) \(parts.tm_mon + 1) \(parts.tm_year + 1900)"
 }
 
-/// Formats a figure and its target as one line: `name: value (target)`.
+/// Prints a figure and its target as one line: `name: value (target ...) ok`.
 func report(_ name: String, _ value: String, target: String, met: Bool) {
     print("\(name): \(value)  (target \(target)) \(met ? "ok" : "MISSED")")
 }

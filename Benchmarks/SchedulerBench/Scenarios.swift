@@ -20,8 +20,8 @@ func makeRegistry(count: Int, schedule: (Int) -> String, nextRun: (Int) -> Date?
     return registry
 }
 
-/// Jobs all due in the same second, fired against the local fake ECS endpoint over HTTP.
-/// Prints how many RunTask calls arrived and how late, after the scheduled second.
+/// Measures jobs all due in the same second, fired against the local fake ECS endpoint over
+/// HTTP: how many RunTask calls arrived, and how long after the scheduled second.
 func measureLateness(jobs count: Int, p99Target: Double?, maxTarget: Double?) throws {
     let port = freeLoopbackPort()
     guard fake_ecs_start(port, 2) == 0 else {
@@ -30,7 +30,9 @@ func measureLateness(jobs count: Int, p99Target: Double?, maxTarget: Double?) th
     defer { fake_ecs_stop() }
     let client = try AWSClient(environment: [
         "AWS_ENDPOINT_URL_ECS": "http://127.0.0.1:\(port)", "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true",
+        // A home folder that does not exist, so that no shared AWS file of the user is read.
+        "HOME": NSTemporaryDirectory() + "ecss-bench-no-home",
     ])
 
     // Leave time to build the jobs and start before the fire second.
@@ -75,8 +77,8 @@ func measureLateness(jobs count: Int, p99Target: Double?, maxTarget: Double?) th
     }
 }
 
-/// Jobs due in the same second against an in-process ECS: the scheduler's CPU per fire,
-/// counting the timer, the worker, the RunTask body and the record of the run.
+/// Measures the scheduler's CPU per fire for jobs due in the same second, against an
+/// in-process ECS. It counts the timer, the worker, the RunTask body and the record of the run.
 func measureCPUPerFire(jobs count: Int, target: Double) throws {
     let ecs = InstantECS()
     let due = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 2 + Double(count) / 2_000).rounded(.up))
@@ -101,7 +103,7 @@ func measureCPUPerFire(jobs count: Int, target: Double) throws {
            target: String(format: "< %.0f µs", target * 1e6), met: perFire < target && recorded.value == count)
 }
 
-/// The resident memory with `count` jobs loaded into the registry and the scheduler.
+/// Measures the resident memory with `count` jobs loaded into the registry and the scheduler.
 func measureMemory(jobs count: Int, targetMiB: Double) throws {
     let calculator = EngineFireTimeCalculator()
     let now = Date()
@@ -122,7 +124,7 @@ func measureMemory(jobs count: Int, targetMiB: Double) throws {
            target: String(format: "< %.0f MiB", targetMiB), met: total < targetMiB)
 }
 
-/// The CPU the daemon uses with `count` jobs of which none is due.
+/// Measures the CPU the daemon uses with `count` jobs of which none is due.
 func measureIdle(jobs count: Int, seconds: Double, targetPercent: Double) throws {
     let calculator = EngineFireTimeCalculator()
     let now = Date()

@@ -10,12 +10,21 @@ import TestSupport
 final class MotoECS: Sendable {
     let moto: MotoServer
     let client: AWSClient
+    private let home: URL
 
     init() throws {
         moto = try Self.startMoto()
         var environment = moto.clientEnvironment
         environment["AWS_MAX_ATTEMPTS"] = "1"
+        // An empty home folder, so that no shared AWS file of the machine's user is read.
+        home = try PackagePaths.temporaryDirectory("scheduler-home")
+        environment["HOME"] = home.path
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
         client = try AWSClient(environment: environment)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: home)
     }
 
     func createCluster(_ name: String) throws {
@@ -71,28 +80,18 @@ final class MotoECS: Sendable {
 }
 
 extension MotoECS {
-    /// Starts moto from a thread that blocks no signals.
+    /// Starts moto with no signals blocked on the calling thread.
     ///
     /// NOTE: `Process` starts children with the calling thread's signal mask, and the
     /// threads that run tests block SIGTERM, so moto started there ignores `terminate()` and
     /// `MotoServer.stop()` waits forever. Remove this once `MotoServer` clears the mask.
     static func startMoto() throws -> MotoServer {
-        final class Outcome: @unchecked Sendable {
-            // Written by the starting thread before `done` is signalled, read after.
-            var result: Result<MotoServer, any Error>?
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            var noSignals = sigset_t()
-            sigemptyset(&noSignals)
-            pthread_sigmask(SIG_SETMASK, &noSignals, nil)
-            outcome.result = Result { try MotoServer() }
-            done.signal()
-        }
-        thread.start()
-        done.wait()
-        return try outcome.result!.get()
+        var noSignals = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&noSignals)
+        pthread_sigmask(SIG_SETMASK, &noSignals, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try MotoServer()
     }
 }
 
