@@ -46,20 +46,20 @@ struct FireRunner: Sendable {
             let missing = desired - running
             guard missing > 0 else {
                 if logger.isEnabled(.debug) {
-                    logger.debug("No tasks needed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
+                    logger.debug("no tasks needed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
                                                      "tasks.running": String(running), "tasks.desired": String(desired)])
                 }
                 return outcome
             }
             try startTasks(of: job, count: missing, cluster: cluster, scheduledAt: scheduledAt, into: &outcome)
             if logger.isEnabled(.info) {
-                logger.info("Started tasks", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
+                logger.info("tasks started", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
                                               "tasks.started": String(outcome.started.count),
                                               "tasks.requested": String(missing)])
             }
         } catch {
             outcome.failure = error.description
-            logger.error("Fire failed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
+            logger.error("fire failed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
                                          "tasks.started": String(outcome.started.count), "error": error.description])
         }
         return outcome
@@ -113,7 +113,7 @@ struct FireRunner: Sendable {
     }
 
     private func logStartFailure(_ failure: [String: Any], job: Job, scheduledAt: Date) {
-        logger.warning("Task start failed", [
+        logger.warning("task start failed", [
             "job.id": job.id,
             "fire.scheduled_at": Timestamp.format(scheduledAt),
             "reason": failure["reason"] as? String ?? "unknown",
@@ -140,7 +140,7 @@ struct FireRunner: Sendable {
                 if error.isThrottling {
                     try handleThrottling(error, job: job, scheduledAt: scheduledAt)
                 } else if error.isRetryable, retries < settings.maxRetries {
-                    logger.warning("Retrying ECS call", ["job.id": job.id, "operation": operation,
+                    logger.warning("retrying ECS call", ["job.id": job.id, "operation": operation,
                                                          "error": error.description])
                     pause(settings.retryDelay * Double(1 << retries))
                     retries += 1

@@ -79,7 +79,7 @@ public final class Scheduler: Sendable {
         let jobs = registry.allJobs()
         let actions = state.withLock { $0.load(jobs, now: clock.now()) }
         perform(actions)
-        logger.info("Scheduler started", ["jobs": String(jobs.count), "workers": String(settings.workerCount)])
+        logger.info("scheduler started", ["jobs": String(jobs.count), "workers": String(settings.workerCount)])
 
         let timer = Thread { [self] in
             timerLoop()
@@ -115,9 +115,9 @@ public final class Scheduler: Sendable {
         let recorded = records.withLock { $0 }?.stop(timeout: max(0, deadline.timeIntervalSinceNow)) ?? true
         result.finished = result.finished && recorded
         if result.finished {
-            logger.info("Scheduler stopped", ["fires.dropped": String(result.dropped)])
+            logger.info("scheduler stopped", ["fires.dropped": String(result.dropped)])
         } else {
-            logger.warning("Scheduler stopped with fires still in flight", [
+            logger.warning("scheduler stopped with fires still in flight", [
                 "fires.dropped": String(result.dropped), "timeout.seconds": String(timeout),
             ])
         }
@@ -178,14 +178,14 @@ public final class Scheduler: Sendable {
             case .fire(let fire):
                 submit(fire)
             case .logMissed(let jobID, let firstMissed):
-                logger.warning("Missed fire skipped", [
+                logger.warning("missed fire skipped", [
                     "job.id": jobID, "fire.scheduled_at": Timestamp.format(firstMissed),
                     "grace.seconds": String(Int(settings.missedFireGrace)),
                 ])
             case .recordNextRun(let jobID):
                 records.withLock { $0 }?.enqueueNextRun(jobID: jobID)
             case .logInvalidSchedule(let jobID, let message):
-                logger.error("Invalid schedule; the job will not fire", ["job.id": jobID, "error": message])
+                logger.error("invalid schedule; the job will not fire", ["job.id": jobID, "error": message])
             }
         }
     }
@@ -242,9 +242,9 @@ public final class Scheduler: Sendable {
                 job.estimatedNextRun = next
             }
         } catch where error.code == .notFound {
-            logger.info("Job deleted during its fire; run not recorded", ["job.id": fire.jobID])
+            logger.info("job deleted during its fire; run not recorded", ["job.id": fire.jobID])
         } catch {
-            logger.error("Recording the run failed", ["job.id": fire.jobID, "error": error.message])
+            logger.error("recording the run failed", ["job.id": fire.jobID, "error": error.message])
         }
     }
 
@@ -262,7 +262,7 @@ public final class Scheduler: Sendable {
         } catch where error.code == .notFound {
             return
         } catch {
-            logger.error("Recording the next run failed", ["job.id": jobID, "error": error.message])
+            logger.error("recording the next run failed", ["job.id": jobID, "error": error.message])
         }
     }
 }

@@ -130,7 +130,7 @@ struct FireRunnerTests {
         let outcome = runner().run(job, scheduledAt: epoch)
         #expect(outcome.failure == "trigger failed: queue not found")
         #expect(ecs.runTaskInputs.isEmpty)
-        #expect(logLines("Fire failed", jobID: "trigger-fails").count == 1)
+        #expect(logLines("fire failed", jobID: "trigger-fails").count == 1)
     }
 
     @Test("start failures are logged one per line")
@@ -140,7 +140,7 @@ struct FireRunnerTests {
         let outcome = runner().run(job, scheduledAt: epoch)
         #expect(outcome.started.isEmpty)
         #expect(outcome.failure == nil)
-        let lines = logLines("Task start failed", jobID: "start-fails")
+        let lines = logLines("task start failed", jobID: "start-fails")
         #expect(lines.count == 1)
         #expect(lines.first?.contains("reason=RESOURCE:MEMORY") == true)
     }
@@ -203,6 +203,6 @@ struct FireRunnerTests {
         let outcome = runner().run(job, scheduledAt: epoch)
         #expect(outcome.failure == "RunTask failed: ClusterNotFoundException: Cluster not found.")
         #expect(ecs.runTaskInputs.count == 1)
-        #expect(logLines("Fire failed", jobID: "no-cluster").count == 1)
+        #expect(logLines("fire failed", jobID: "no-cluster").count == 1)
     }
 }

@@ -204,7 +204,7 @@ struct MotoSchedulerTests {
         #expect(eventually(timeout: 20) { harness.job("hourly")?.lastRun == latestHour })
         #expect(harness.runningCount() == 1)
         #expect(harness.job("hourly")?.estimatedNextRun == latestHour.addingTimeInterval(3_600))
-        #expect(logLines("Missed fire skipped", jobID: "hourly").count == 1)
+        #expect(logLines("missed fire skipped", jobID: "hourly").count == 1)
 
         // A second start finds the run recorded and starts nothing.
         harness.stop()
@@ -230,7 +230,7 @@ struct MotoSchedulerTests {
         #expect(eventually(timeout: 20) { harness.job("daily")?.estimatedNextRun == missed.addingTimeInterval(86_400) })
         #expect(harness.runningCount() == 0)
         #expect(harness.job("daily")?.lastRun == missed.addingTimeInterval(-86_400))
-        let lines = logLines("Missed fire skipped", jobID: "daily")
+        let lines = logLines("missed fire skipped", jobID: "daily")
         #expect(lines.count == 1)
         #expect(lines.first?.contains("fire.scheduled_at=\(Timestamp.format(missed))") == true)
     }
@@ -249,8 +249,8 @@ struct MotoSchedulerTests {
 
         #expect(harness.waitForFires(of: "ghost", after: start, seconds: 5))
         #expect(harness.waitForFires(of: "homeless", after: start, seconds: 5))
-        #expect(logLines("Fire failed", jobID: "ghost").count >= 2)
-        #expect(logLines("Fire failed", jobID: "homeless").count >= 2)
+        #expect(logLines("fire failed", jobID: "ghost").count >= 2)
+        #expect(logLines("fire failed", jobID: "homeless").count >= 2)
         #expect(harness.job("ghost")?.lastRun == nil)
         #expect(harness.job("homeless")?.lastRun == nil)
         #expect(harness.ecs.runningCount(cluster: "no-instances", family: "sleeper-task") == 0)

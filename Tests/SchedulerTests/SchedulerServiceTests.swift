@@ -218,7 +218,7 @@ struct SchedulerServiceTests {
         #expect(eventually { harness.job("stale")?.estimatedNextRun == epoch.addingTimeInterval(7_200) })
         #expect(harness.runTaskCount("stale") == 0)
         #expect(harness.job("stale")?.lastRun == epoch.addingTimeInterval(-7_200))
-        let lines = logLines("Missed fire skipped", jobID: "stale")
+        let lines = logLines("missed fire skipped", jobID: "stale")
         #expect(lines.count == 1)
         #expect(lines.first?.contains("fire.scheduled_at=2026-01-01T00:00:00+00:00") == true)
     }
@@ -235,7 +235,7 @@ struct SchedulerServiceTests {
         #expect(eventually { harness.job("unplaceable")?.estimatedNextRun == epoch.addingTimeInterval(30) })
         #expect(harness.runTaskCount("unplaceable") == 2)
         #expect(harness.job("unplaceable")?.lastRun == nil)
-        #expect(logLines("Task start failed", jobID: "unplaceable").count == 2)
+        #expect(logLines("task start failed", jobID: "unplaceable").count == 2)
     }
 
     @Test("stop lets fires in flight finish")
