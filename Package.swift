@@ -54,6 +54,11 @@ let package = Package(
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["PluginHost", "JobModel", "JobStore", "Logging", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
