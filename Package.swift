@@ -18,6 +18,7 @@ let package = Package(
     name: "ecs-scheduler",
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
+        .library(name: "ecss-trigger-sqs", type: .dynamic, targets: ["SQSTrigger"]),
     ],
     targets: [
         // C glue
@@ -41,6 +42,8 @@ let package = Package(
 
         // The two halves and the plugin host
         .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
+        // Linked into each Swift plugin library, so it depends on none of the daemon's modules.
+        .target(name: "PluginKit", dependencies: ["PluginABI"]),
         .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "Logging"]),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
 
@@ -50,6 +53,9 @@ let package = Package(
             dependencies: ["Config", "Logging", "ScheduleEngine", "AWSClient", "HTTPServer", "JobModel", "JobStore",
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
+
+        // Plugins
+        .target(name: "SQSTrigger", dependencies: ["PluginKit"], path: "Plugins/SQSTrigger"),
 
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),

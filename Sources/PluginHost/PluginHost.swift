@@ -18,8 +18,8 @@ public final class PluginHost: Sendable {
     /// The libraries that were rejected, in load order.
     public let rejections: [PluginRejection]
     /// The loaded store plugins by store name.
-    public let stores: [String: StorePlugin]
-    let triggers: [String: TriggerPlugin]
+    public let stores: [String: LoadedStore]
+    let triggers: [String: LoadedTrigger]
     private let logger = Logger(component: "plugins")
 
     /// Loads every plugin of `searchPath`.
@@ -64,8 +64,8 @@ private struct Loading {
     let loader = PluginLoader()
     var plugins: [PluginInfo] = []
     var rejections: [PluginRejection] = []
-    var stores: [String: StorePlugin] = [:]
-    var triggers: [String: TriggerPlugin] = [:]
+    var stores: [String: LoadedStore] = [:]
+    var triggers: [String: LoadedTrigger] = [:]
 
     init(settings: [String: String], network: any HostNetworkServices) {
         self.settings = settings
@@ -92,7 +92,7 @@ private struct Loading {
                     triggers[opened.info.typeName] = trigger
                 }
             } else if let hooks = opened.storeHooks {
-                stores[opened.info.typeName] = StorePlugin(info: opened.info, hooks: hooks, handle: handle)
+                stores[opened.info.typeName] = LoadedStore(info: opened.info, hooks: hooks, handle: handle)
             }
             plugins.append(opened.info)
             logger.info("Loaded plugin", [
@@ -123,10 +123,10 @@ private struct Loading {
 
     /// Calls the trigger's on_init hook. The library stays loaded even when it fails.
     private func initialise(_ info: PluginInfo, hooks: ecss_trigger_hooks, handle: PluginHandle, folder: String)
-        -> Result<TriggerPlugin, PluginRejection> {
+        -> Result<LoadedTrigger, PluginRejection> {
         var state: UnsafeMutableRawPointer?
         guard let onInit = hooks.on_init else {
-            return .success(TriggerPlugin(info: info, hooks: hooks, state: nil))
+            return .success(LoadedTrigger(info: info, hooks: hooks, state: nil))
         }
         var errorText: UnsafeMutablePointer<CChar>?
         let status = onInit(HostAPI.table, handle.retainedPointer(), &state, &errorText)
@@ -137,6 +137,6 @@ private struct Loading {
                 + "\(message ?? "no message from the plugin"). Fix: correct the cause the plugin names and "
                 + "restart, or move the file out of \(folder)."))
         }
-        return .success(TriggerPlugin(info: info, hooks: hooks, state: state))
+        return .success(LoadedTrigger(info: info, hooks: hooks, state: state))
     }
 }

@@ -18,7 +18,7 @@ public final class PluginJobStore: JobStore, @unchecked Sendable {
     /// Builds a job from a stored document: the job id and the JSON text without `id`.
     public typealias Decoder = @Sendable (_ id: String, _ json: String) throws -> Job
 
-    private let plugin: StorePlugin
+    private let plugin: LoadedStore
     private let store: UnsafeMutableRawPointer?
     private let decode: Decoder
     private let isClosed = Atomic(false)
@@ -28,7 +28,7 @@ public final class PluginJobStore: JobStore, @unchecked Sendable {
     ///   - settingsJSON: a JSON object with the store's settings.
     ///   - decode: builds a job from each stored document that `loadAll()` reads.
     /// - Throws: `StoreError` with the plugin's message when on_open fails.
-    public init(plugin: StorePlugin, settingsJSON: String, decode: @escaping Decoder) throws(StoreError) {
+    public init(plugin: LoadedStore, settingsJSON: String, decode: @escaping Decoder) throws(StoreError) {
         self.plugin = plugin
         self.decode = decode
         var store: UnsafeMutableRawPointer?

@@ -78,7 +78,7 @@ public final class PluginTriggerService: TriggerService {
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
-    private func plugin(for trigger: [String: JSONValue]) throws(TriggerError) -> TriggerPlugin {
+    private func plugin(for trigger: [String: JSONValue]) throws(TriggerError) -> LoadedTrigger {
         let loaded = host.triggerTypes
         let known = loaded.isEmpty ? "no trigger types are loaded" : "loaded trigger types: "
             + loaded.joined(separator: ", ")

@@ -8,7 +8,7 @@ import Synchronization
 /// `@unchecked Sendable`: `hooks` and `state` never change after init, and the ABI requires
 /// the plugin's hooks to accept calls from several threads at once; `activity` is guarded
 /// by its Mutex.
-final class TriggerPlugin: @unchecked Sendable {
+final class LoadedTrigger: @unchecked Sendable {
     let info: PluginInfo
     private let hooks: ecss_trigger_hooks
     private let state: UnsafeMutableRawPointer?

@@ -5,7 +5,7 @@ import PluginABI
 ///
 /// `@unchecked Sendable`: every property is immutable after loading, and the hooks are C
 /// functions that the ABI lets the host call from any thread.
-public final class StorePlugin: @unchecked Sendable {
+public final class LoadedStore: @unchecked Sendable {
     public let info: PluginInfo
     let hooks: ecss_store_hooks
     let handle: PluginHandle
