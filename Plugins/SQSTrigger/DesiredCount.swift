@@ -1,4 +1,4 @@
-/// The number of tasks an `sqs` trigger asks for.
+/// Computes the number of tasks an `sqs` trigger requests.
 ///
 /// No messages gives 0. Otherwise, with `messagesPerTask`, one task per `messagesPerTask`
 /// messages (rounded up) but at least `taskCount`; without it, `taskCount`. Either way at

@@ -13,7 +13,7 @@ final class SQSQueueReader: Sendable {
         self.host = host
     }
 
-    /// The queue's ApproximateNumberOfMessages.
+    /// Reads the queue's ApproximateNumberOfMessages.
     /// - Throws: `PluginError` with the host's status and a message naming the queue.
     func messageCount(_ settings: SQSTriggerSettings) throws(PluginError) -> Int {
         let url = try queueURL(settings)
@@ -37,7 +37,7 @@ final class SQSQueueReader: Sendable {
         return count
     }
 
-    /// The queue's URL: the configured one, a remembered one, or one from GetQueueUrl.
+    /// Finds the queue's URL: the configured one, a cached one, or one from GetQueueUrl.
     private func queueURL(_ settings: SQSTriggerSettings) throws(PluginError) -> String {
         if let url = settings.queueURL { return url }
         let key = Self.cacheKey(settings)
@@ -71,7 +71,7 @@ final class SQSQueueReader: Sendable {
         "\(settings.region ?? "")|\(settings.accountID ?? "")|\(settings.queueName)"
     }
 
-    /// Whether the error says the queue does not exist: "QueueDoesNotExist" in the JSON
+    /// Returns whether the error reports a queue that does not exist: "QueueDoesNotExist" in the JSON
     /// protocol, "AWS.SimpleQueueService.NonExistentQueue" in the query protocol.
     private static func isMissingQueue(_ error: PluginError) -> Bool {
         guard let code = error.response?.errorCode else { return false }

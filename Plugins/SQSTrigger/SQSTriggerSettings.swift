@@ -87,7 +87,7 @@ struct SQSTriggerSettings: Equatable {
         }
     }
 
-    /// A JSON value as an error message shows it.
+    /// Formats a JSON value for an error message.
     private static func shown(_ value: JSON) -> String {
         String(decoding: value.serialized(), as: UTF8.self)
     }

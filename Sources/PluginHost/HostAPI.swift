@@ -92,7 +92,7 @@ private func hostResponseFree(_ response: UnsafeMutablePointer<ecss_http_respons
 }
 
 extension LogLevel {
-    /// The level for a plugin's `ecss_log_level`; a value between two named levels takes the
+    /// Maps a plugin's `ecss_log_level` to a level. A value between two named levels takes the
     /// lower one.
     init(pluginLevel: Int) {
         switch pluginLevel {

@@ -104,7 +104,7 @@ public struct HostAWSError: Error, Sendable, CustomStringConvertible {
     public var code: String?
     public var message: String
     public var requestID: String?
-    /// What arrived, when a response arrived.
+    /// The response, when one arrived.
     public var response: HostResponse?
     /// Whether the failure was passing (throttling, 5xx, connection failure) and outlasted
     /// the retries.

@@ -5,9 +5,9 @@ import Synchronization
 /// A loaded and initialised trigger plugin: its hooks and its state, with the bookkeeping
 /// that keeps a hung plugin from piling up threads.
 ///
-/// `@unchecked Sendable`: `hooks` and `state` never change after init, and the ABI requires
-/// the plugin's hooks to accept calls from several threads at once; `activity` is guarded
-/// by its Mutex.
+/// `@unchecked Sendable`: `hooks` and `state` never change after init. The ABI requires the
+/// plugin's hooks to accept calls from several threads at once, and `activity` is guarded by
+/// its Mutex.
 final class LoadedTrigger: @unchecked Sendable {
     let info: PluginInfo
     private let hooks: ecss_trigger_hooks
@@ -89,7 +89,7 @@ struct TriggerFailure: Error {
     var message: String
 }
 
-/// The constant's name of an `ecss_status`, for messages.
+/// Returns the constant's name of an `ecss_status`, for messages.
 func statusName(_ status: ecss_status) -> String {
     switch status {
     case ECSS_OK: return "ECSS_OK"

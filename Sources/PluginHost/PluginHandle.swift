@@ -1,8 +1,8 @@
 import Logging
 import PluginABI
 
-/// What the host knows about one loaded plugin when the plugin calls back: its name for
-/// logs, and the host's settings and network services.
+/// The context of one loaded plugin's callbacks: its name for logs, and the host's settings
+/// and network services.
 ///
 /// A plugin receives it as an opaque `ecss_host_handle *`. Each handle is retained for the
 /// life of the process, because the ABI promises that handles stay valid until exit.
@@ -19,12 +19,12 @@ final class PluginHandle: Sendable {
         self.network = network
     }
 
-    /// Retains the handle for the life of the process and returns the pointer the plugin sees.
+    /// Retains the handle for the life of the process and returns the pointer the plugin gets.
     func retainedPointer() -> OpaquePointer {
         OpaquePointer(Unmanaged.passRetained(self).toOpaque())
     }
 
-    /// The handle behind a pointer from `retainedPointer()`; nil for NULL.
+    /// Returns the handle behind a pointer from `retainedPointer()`, or nil for NULL.
     static func from(_ pointer: OpaquePointer?) -> PluginHandle? {
         guard let pointer else { return nil }
         return Unmanaged<PluginHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()

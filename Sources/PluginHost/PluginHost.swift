@@ -6,9 +6,8 @@ import PluginABI
 /// the life of the process.
 ///
 /// A library that fails any check is rejected with a message naming the file and the fix,
-/// logged, and left out; the daemon starts without it. Triggers are initialised (on_init)
-/// while loading; stores are only opened once the configuration picks one
-/// (`PluginJobStore`).
+/// and logged. The daemon starts without it. Triggers are initialised (on_init) while
+/// loading, but stores are only opened once the configuration picks one (`PluginJobStore`).
 ///
 /// - Important: Libraries are never unloaded once a hook has run, because a plugin may have
 ///   started threads or handed out pointers into its own code.

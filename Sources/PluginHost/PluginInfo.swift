@@ -1,4 +1,4 @@
-/// What a plugin library provides.
+/// The kind of a plugin library: trigger or store.
 public enum PluginKind: String, Sendable {
     case trigger
     case store

@@ -11,9 +11,8 @@ import Synchronization
 /// `.notFound`, `ECSS_RETRY` to `.unavailable`, `ECSS_INVALID` to `.invalidSettings` and
 /// anything else to `.failed`, each with the plugin's message.
 ///
-/// `@unchecked Sendable`: `plugin` and `store` never change after init, and the ABI
-/// requires the store hooks to accept calls from several threads at once; `isClosed` is
-/// atomic.
+/// `@unchecked Sendable`: `plugin` and `store` never change after init. The ABI requires the
+/// store hooks to accept calls from several threads at once, and `isClosed` is atomic.
 public final class PluginJobStore: JobStore, @unchecked Sendable {
     /// Builds a job from a stored document: the job id and the JSON text without `id`.
     public typealias Decoder = @Sendable (_ id: String, _ json: String) throws -> Job
@@ -103,7 +102,7 @@ public final class PluginJobStore: JobStore, @unchecked Sendable {
         throw StoreError(code, message ?? Self.defaultMessage(code, id: id, action: action, store: name))
     }
 
-    /// The message for a failure the plugin did not describe.
+    /// Builds the message for a failure the plugin did not describe.
     private static func defaultMessage(_ code: StoreError.Code, id: String, action: String, store: String) -> String {
         switch code {
         case .conflict: return "Job \(id) already exists."
@@ -133,7 +132,8 @@ private final class DocumentCollector: Sendable {
     let documents = Mutex(Documents())
 }
 
-/// The `ecss_job_visitor` of `loadAll()`; `context` is its `DocumentCollector`.
+/// Collects one document for `loadAll()`: the `ecss_job_visitor`, whose `context` is a
+/// `DocumentCollector`.
 private func collectDocument(_ context: UnsafeMutableRawPointer?, _ id: UnsafePointer<CChar>?,
                              _ json: UnsafePointer<CChar>?) -> ecss_status {
     guard let context else { return ECSS_INVALID }

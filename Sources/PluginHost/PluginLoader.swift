@@ -188,7 +188,7 @@ struct PluginLoader {
             + "Fix: set .struct_size = sizeof(\(table)) and rebuild it.")
     }
 
-    /// Whether `name` is 1 to 64 of `a-z`, `0-9`, `-` and `_`.
+    /// Returns whether `name` is 1 to 64 of `a-z`, `0-9`, `-` and `_`.
     static func isValidTypeName(_ name: String) -> Bool {
         guard (1...64).contains(name.utf8.count) else { return false }
         return name.utf8.allSatisfy { byte in
@@ -198,7 +198,7 @@ struct PluginLoader {
     }
 }
 
-/// The message of the last dl* failure, or nil when there was none.
+/// Returns the message of the last dl* failure, or nil when there was none.
 private func lastDLError() -> String? {
     guard let message = dlerror() else { return nil }
     return String(cString: message)

@@ -30,7 +30,7 @@ public struct PluginRejection: Error, Sendable, CustomStringConvertible {
     public var reason: Reason
     /// The library's real path.
     public var path: String
-    /// What is wrong, naming the file, and how to fix it.
+    /// A message naming the file, the problem and how to fix it.
     public var message: String
 
     public init(_ reason: Reason, path: String, message: String) {

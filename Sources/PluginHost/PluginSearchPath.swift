@@ -7,7 +7,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     public struct Folder: Sendable, Equatable {
         public var path: String
         /// When true, only files named `libecss-*.so` are loaded from it. This is the case for
-        /// the executable's own folder, which holds other shared libraries too.
+        /// the executable's own folder, which contains other shared libraries too.
         public var firstPartyOnly: Bool
 
         public init(path: String, firstPartyOnly: Bool = false) {
@@ -15,7 +15,7 @@ public struct PluginSearchPath: Sendable, Equatable {
             self.firstPartyOnly = firstPartyOnly
         }
 
-        /// Whether a file of this folder named `name` is a plugin to load.
+        /// Returns whether a file of this folder named `name` is a plugin to load.
         func isCandidate(_ name: String) -> Bool {
             guard name.hasSuffix(".so") else { return false }
             return !firstPartyOnly || name.hasPrefix("libecss-")
@@ -28,7 +28,7 @@ public struct PluginSearchPath: Sendable, Equatable {
         self.folders = folders
     }
 
-    /// The daemon's search path: each folder of `pluginPath` (the colon-separated value of
+    /// Builds the daemon's search path: each folder of `pluginPath` (the colon-separated value of
     /// `ECSS_PLUGIN_PATH`), then `<executable folder>/plugins` when it exists, else the
     /// executable's own folder, where a SwiftPM build puts `libecss-*.so`.
     public static func standard(pluginPath: String?, executable: URL = PluginSearchPath.currentExecutable)

@@ -7,8 +7,8 @@ import Synchronization
 /// trigger plugins.
 ///
 /// Each evaluation runs on a thread of its own, and the caller waits at most `timeout` for
-/// it. A plugin call that hangs keeps only its own thread, and while it hangs later fires of
-/// the same job fail at once instead of starting more threads; other jobs are not affected.
+/// it. A plugin call that hangs keeps only its own thread. While it hangs, later fires of the
+/// same job fail at once instead of starting more threads. Other jobs are not affected.
 public final class PluginTriggerService: TriggerService {
     /// The wait for one evaluation when `ECSS_TRIGGER_TIMEOUT` is not set: 30 seconds.
     public static let defaultTimeout: Duration = .seconds(30)

@@ -98,7 +98,7 @@ private struct CStringArena {
         return UnsafePointer(copy)
     }
 
-    /// A NULL-terminated array of copies of `lines`.
+    /// Copies `lines` into a NULL-terminated array.
     mutating func nullTerminated(_ lines: [String]) -> UnsafePointer<UnsafePointer<CChar>?> {
         let raw = malloc(MemoryLayout<UnsafePointer<CChar>?>.stride * (lines.count + 1))!
         let array = raw.bindMemory(to: UnsafePointer<CChar>?.self, capacity: lines.count + 1)

@@ -27,7 +27,7 @@ public struct HostAPI: @unchecked Sendable {
         api.pointee.host_log(handle, ecss_log_level(rawValue: level.rawValue), jobID, message)
     }
 
-    /// A setting of the host's configuration (an `ECSS_*` variable, or "aws.region"); nil when
+    /// Reads a setting of the host's configuration (an `ECSS_*` variable, or "aws.region"); nil when
     /// it is not set.
     public func setting(_ key: String) -> String? {
         var value: UnsafeMutablePointer<CChar>?
@@ -80,7 +80,7 @@ public struct AWSCall: Sendable {
         self.region = region
     }
 
-    /// A request of the AWS JSON protocol 1.0 ("AmazonSQS", "GetQueueUrl"): POST / with
+    /// Builds a request of the AWS JSON protocol 1.0 ("AmazonSQS", "GetQueueUrl"): POST / with
     /// `X-Amz-Target: <target>.<operation>` and a JSON body.
     public static func json(service: String, target: String, operation: String, body: JSON,
                             region: String? = nil) -> AWSCall {
@@ -115,7 +115,7 @@ public struct HTTPCall: Sendable {
     }
 }
 
-/// What `HostAPI.sendAWS(_:)` and `HostAPI.sendHTTP(_:)` received.
+/// The response that `HostAPI.sendAWS(_:)` or `HostAPI.sendHTTP(_:)` received.
 public struct HostResponse: Sendable, Equatable {
     /// HTTP status; 0 when no response arrived.
     public var status: Int
@@ -126,7 +126,7 @@ public struct HostResponse: Sendable, Equatable {
     public var errorCode: String?
     public var requestID: String?
 
-    /// The body parsed as JSON.
+    /// Parses the body as JSON.
     public func json() throws(PluginError) -> JSON {
         try JSON.parse(body)
     }

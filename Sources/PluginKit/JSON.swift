@@ -82,7 +82,8 @@ public enum JSON: Sendable, Equatable {
 
     /// Compact JSON text with sorted keys.
     public func serialized() -> Data {
-        // JSONSerialization cannot fail on values built from JSON.
+        // JSONSerialization fails only on non-finite numbers, which parsed JSON text never
+        // contains; such a value serializes as empty data.
         (try? JSONSerialization.data(withJSONObject: foundationObject,
                                      options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }

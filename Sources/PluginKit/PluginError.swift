@@ -49,13 +49,13 @@ public struct PluginError: Error, Sendable, CustomStringConvertible {
         self.response = response
     }
 
-    /// Invalid settings, with a message for the API caller ("sqs trigger requires queueName").
+    /// Creates an error for invalid settings, with a message for the API caller ("sqs trigger requires queueName").
     public static func invalid(_ message: String) -> PluginError { PluginError(.invalid, message) }
 
-    /// A failure that retrying will not fix.
+    /// Creates an error that retrying will not fix.
     public static func error(_ message: String) -> PluginError { PluginError(.error, message) }
 
-    /// A passing failure.
+    /// Creates an error for a passing failure, which may not recur on a later call.
     public static func retry(_ message: String) -> PluginError { PluginError(.retry, message) }
 
     public var description: String { message }

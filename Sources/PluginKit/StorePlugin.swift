@@ -29,7 +29,7 @@ public protocol StorePlugin: AnyObject, Sendable {
     /// Rethrow what `visit` throws: it means the host stopped the load.
     func loadAll(_ visit: (_ id: String, _ document: String) throws(PluginError) -> Void) throws(PluginError)
 
-    /// The document of one job. Throws `.notFound` when it is missing.
+    /// Reads the document of one job. Throws `.notFound` when it is missing.
     func get(id: String) throws(PluginError) -> String
 
     /// Stores a new job. Throws `.conflict` when the id exists.

@@ -74,7 +74,8 @@ public enum PluginExport {
         }
     }
 
-    /// A descriptor with the identity fields filled; strings are copied into memory never freed.
+    /// Builds a descriptor with the identity fields filled. The strings are copied into
+    /// memory that is never freed.
     static func makeDescriptor(kind: ecss_plugin_kind, typeName: String, version: String, summary: String)
         -> ecss_plugin_descriptor {
         var descriptor = ecss_plugin_descriptor()

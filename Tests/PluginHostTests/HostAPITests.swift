@@ -4,7 +4,7 @@ import PluginABI
 import Synchronization
 import Testing
 
-/// Network services that answer with a fixed result and record the requests.
+/// Network services that return a fixed result and record the requests.
 final class RecordingNetwork: HostNetworkServices {
     let awsResult: Result<HostResponse, HostAWSError>
     let httpResult: Result<HostResponse, HostHTTPError>

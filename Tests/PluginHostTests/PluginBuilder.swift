@@ -28,26 +28,26 @@ enum PluginBuilder {
         return output
     }
 
-    /// The configurable test trigger of Fixtures/test_trigger.c.
+    /// Builds the configurable test trigger of Fixtures/test_trigger.c.
     @discardableResult
     static func testTrigger(into folder: URL, name: String, definitions: [String] = []) throws -> URL {
         try build(fixtures.appendingPathComponent("test_trigger.c"), into: folder, name: name, definitions: definitions)
     }
 
-    /// The in-memory store of Fixtures/memory_store.c (store name "memory-test").
+    /// Builds the in-memory store of Fixtures/memory_store.c (store name "memory-test").
     @discardableResult
     static func memoryStore(into folder: URL, name: String = "memory-store.so") throws -> URL {
         try build(fixtures.appendingPathComponent("memory_store.c"), into: folder, name: name)
     }
 
-    /// The file-exists example trigger of examples/file-trigger.
+    /// Builds the file-exists example trigger of examples/file-trigger.
     @discardableResult
     static func fileExists(into folder: URL, name: String = "file-exists.so") throws -> URL {
         try build(fileExistsExample, into: folder, name: name)
     }
 }
 
-/// A plugin host over the one folder `folder`.
+/// Creates a plugin host over the one folder `folder`.
 func makeHost(folder: URL, settings: [String: String] = [:],
               network: any HostNetworkServices = UnreachableNetwork()) -> PluginHost {
     PluginHost(searchPath: PluginSearchPath(folders: [.init(path: folder.path)]), settings: settings, network: network)

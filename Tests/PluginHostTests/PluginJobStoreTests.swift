@@ -26,13 +26,14 @@ struct PluginJobStoreTests {
     /// Opens the memory-test store plugin, built into a new folder, with `settings`.
     func openStore(settings: String = "{}") throws -> PluginJobStore {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.memoryStore(into: folder)
         let host = makeHost(folder: folder)
         let plugin = try #require(host.stores["memory-test"])
         return try PluginJobStore(plugin: plugin, settingsJSON: settings, decode: decodeTestJob)
     }
 
-    /// The error `body` throws, or nil.
+    /// Returns the error `body` throws, or nil.
     func storeError(_ body: () throws(StoreError) -> Void) -> StoreError? {
         do {
             try body()

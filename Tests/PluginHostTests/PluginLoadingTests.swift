@@ -3,7 +3,7 @@ import PluginHost
 import Testing
 import TestSupport
 
-/// A deliberately broken plugin library and what its rejection must say.
+/// A deliberately broken plugin library and the words its rejection must contain.
 enum BrokenPlugin: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case notSharedLibrary
     case missingEntry
@@ -70,6 +70,7 @@ struct PluginLoadingTests {
     func exampleTriggerLoads() throws {
         LogCapture.start()
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let library = try PluginBuilder.fileExists(into: folder)
 
         let host = makeHost(folder: folder)
@@ -92,6 +93,7 @@ struct PluginLoadingTests {
     func brokenLibraryRejected(_ broken: BrokenPlugin) throws {
         LogCapture.start()
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let path = try broken.write(into: folder).resolvingSymlinksInPath().path
         try PluginBuilder.testTrigger(into: folder, name: "good.so", definitions: ["TYPE_NAME=\"good\""])
         try PluginBuilder.memoryStore(into: folder)
@@ -116,6 +118,7 @@ struct PluginLoadingTests {
     @Test("duplicate type keeps first library")
     func duplicateKeepsFirst() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let first = try PluginBuilder.testTrigger(into: folder, name: "a-test.so")
         try PluginBuilder.testTrigger(into: folder, name: "b-test.so")
 
@@ -127,6 +130,7 @@ struct PluginLoadingTests {
     @Test("executable folder loads only libecss files")
     func executableFolderFilter() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "libecss-trigger-first.so", definitions: ["TYPE_NAME=\"first\""])
         try PluginBuilder.testTrigger(into: folder, name: "libother.so", definitions: ["TYPE_NAME=\"other\""])
         let searchPath = PluginSearchPath(folders: [.init(path: folder.path, firstPartyOnly: true)])
@@ -140,6 +144,7 @@ struct PluginLoadingTests {
     @Test("plugin path folders load every library")
     func pluginPathFolderLoadsAll() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "libecss-trigger-first.so", definitions: ["TYPE_NAME=\"first\""])
         try PluginBuilder.testTrigger(into: folder, name: "other.so", definitions: ["TYPE_NAME=\"other\""])
         try Data("not a plugin\n".utf8).write(to: folder.appendingPathComponent("README.txt"))
@@ -153,6 +158,7 @@ struct PluginLoadingTests {
     @Test("standard search path order")
     func standardSearchPath() throws {
         let root = try PackagePaths.temporaryDirectory("install")
+        defer { try? FileManager.default.removeItem(at: root) }
         let executable = root.appendingPathComponent("bin/ecs-scheduler")
 
         let bare = PluginSearchPath.standard(pluginPath: "/opt/a::/opt/b", executable: executable)
@@ -170,7 +176,9 @@ struct PluginLoadingTests {
     @Test("same file through a link loads once")
     func linkedFileLoadsOnce() throws {
         let first = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: first) }
         let second = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: second) }
         let library = try PluginBuilder.testTrigger(into: first, name: "test.so")
         try FileManager.default.createSymbolicLink(at: second.appendingPathComponent("linked.so"),
                                                    withDestinationURL: library)
@@ -186,6 +194,7 @@ struct PluginLoadingTests {
     func missingFolderSkipped() throws {
         LogCapture.start()
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let missing = folder.appendingPathComponent("does-not-exist").path
         let searchPath = PluginSearchPath(folders: [.init(path: missing), .init(path: folder.path)])

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A job with `trigger` and the given counts.
+/// Makes a job with `trigger` and the given counts.
 func triggeredJob(_ id: String, trigger: [String: JSONValue], taskCount: Int = 1, maxCount: Int? = nil) -> Job {
     var job = Job(id: id, taskDefinition: "worker", schedule: "0 */5")
     job.trigger = trigger
@@ -30,6 +30,7 @@ struct PluginTriggerServiceTests {
     @Test("file-exists example validates its settings")
     func exampleValidates() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.fileExists(into: folder)
         let service = PluginTriggerService(host: makeHost(folder: folder))
 
@@ -51,6 +52,7 @@ struct PluginTriggerServiceTests {
     @Test("file-exists example counts tasks")
     func exampleEvaluates() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.fileExists(into: folder)
         let service = PluginTriggerService(host: makeHost(folder: folder))
         let marker = folder.appendingPathComponent("ready")
@@ -65,6 +67,7 @@ struct PluginTriggerServiceTests {
     @Test("unknown type lists loaded types")
     func unknownType() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.fileExists(into: folder)
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let service = PluginTriggerService(host: makeHost(folder: folder))
@@ -87,6 +90,7 @@ struct PluginTriggerServiceTests {
     @Test("unknown type with no plugins")
     func unknownTypeWithoutPlugins() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let service = PluginTriggerService(host: makeHost(folder: folder))
 
         do {
@@ -100,6 +104,7 @@ struct PluginTriggerServiceTests {
     @Test("plugin messages reach the caller")
     func pluginMessages() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let service = PluginTriggerService(host: makeHost(folder: folder))
 
@@ -122,6 +127,7 @@ struct PluginTriggerServiceTests {
     func pluginLogs() throws {
         LogCapture.start()
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so", definitions: ["TYPE_NAME=\"logging-test\""])
         let service = PluginTriggerService(host: makeHost(folder: folder))
 
@@ -134,6 +140,7 @@ struct PluginTriggerServiceTests {
     @Test("hung evaluation fails only its own fire")
     func timeoutFailsOneFire() async throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let service = PluginTriggerService(host: makeHost(folder: folder), timeout: .seconds(1))
         let slowJob = triggeredJob("slow", trigger: ["type": "test", "sleepMs": 6000])
@@ -165,6 +172,7 @@ struct PluginTriggerServiceTests {
     @Test("shutdown stops evaluations")
     func shutdownStops() throws {
         let folder = try PackagePaths.temporaryDirectory("plugins")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let host = makeHost(folder: folder)
         let service = PluginTriggerService(host: host)

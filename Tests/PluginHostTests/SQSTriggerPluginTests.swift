@@ -55,13 +55,14 @@ final class FakeSQS: HostNetworkServices {
     }
 }
 
-/// The first-party plugins of the build folder (`libecss-*.so`), as the daemon loads them.
+/// Creates a plugin host over the first-party plugins of the build folder (`libecss-*.so`),
+/// as the daemon loads them.
 func firstPartyHost(network: any HostNetworkServices, settings: [String: String] = [:]) -> PluginHost {
     let searchPath = PluginSearchPath(folders: [.init(path: PackagePaths.buildDirectory.path, firstPartyOnly: true)])
     return PluginHost(searchPath: searchPath, settings: settings, network: network)
 }
 
-/// The message of the `TriggerError` that `body` throws, or nil.
+/// Returns the message of the `TriggerError` that `body` throws, or nil.
 func triggerErrorMessage(_ body: () throws(TriggerError) -> Void) -> String? {
     do {
         try body()

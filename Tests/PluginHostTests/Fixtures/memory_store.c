@@ -51,7 +51,7 @@ static int has_prefix(const char *text, const char *prefix) {
     return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
-/* The failure a job id asks for, or ECSS_OK. */
+/* Returns the failure a job id selects, or ECSS_OK. */
 static ecss_status failure_for(const char *id, char **error_out) {
     if (has_prefix(id, "busy-")) {
         *error_out = copy_for_host("memory store is busy; try again");
