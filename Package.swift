@@ -19,6 +19,8 @@ let package = Package(
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
         .library(name: "ecss-trigger-sqs", type: .dynamic, targets: ["SQSTrigger"]),
+        // A PluginKit store for the plugin host tests; its name keeps the daemon from loading it.
+        .library(name: "swift-test-store", type: .dynamic, targets: ["SwiftTestStore"]),
     ],
     targets: [
         // C glue
@@ -59,6 +61,7 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(
             name: "PluginHostTests",
