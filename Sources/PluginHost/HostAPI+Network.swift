@@ -20,7 +20,7 @@ func hostAWSRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_aws_
         setErrorOut(errorOut, "host_aws_request needs the ecss_host_handle passed to on_init or on_open")
         return ECSS_INVALID
     }
-    guard let response, Int(response.pointee.struct_size) >= responseMinimumSize else {
+    guard let response, structSize(response) >= responseMinimumSize else {
         setErrorOut(errorOut, "host_aws_request needs a response with struct_size = sizeof(ecss_http_response)")
         return ECSS_INVALID
     }
@@ -53,7 +53,7 @@ func hostHTTPRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_htt
         setErrorOut(errorOut, "host_http_request needs the ecss_host_handle passed to on_init or on_open")
         return ECSS_INVALID
     }
-    guard let response, Int(response.pointee.struct_size) >= responseMinimumSize else {
+    guard let response, structSize(response) >= responseMinimumSize else {
         setErrorOut(errorOut, "host_http_request needs a response with struct_size = sizeof(ecss_http_response)")
         return ECSS_INVALID
     }
@@ -96,7 +96,7 @@ private struct RequestProblem: Error, CustomStringConvertible {
 
 private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Result<HostAWSRequest, RequestProblem> {
     guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
-    let size = Int(pointer.pointee.struct_size)
+    let size = structSize(pointer)
     guard size >= awsRequestMinimumSize else {
         return .failure(RequestProblem("struct_size is \(size); set it to sizeof(ecss_aws_request)"))
     }
@@ -125,7 +125,7 @@ private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Resul
 
 private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Result<HostHTTPRequest, RequestProblem> {
     guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
-    let size = Int(pointer.pointee.struct_size)
+    let size = structSize(pointer)
     guard size >= httpRequestMinimumSize else {
         return .failure(RequestProblem("struct_size is \(size); set it to sizeof(ecss_http_request)"))
     }
@@ -142,6 +142,16 @@ private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Res
         method: String(cString: method), url: String(cString: url), headers: headerDictionary(request.headers),
         body: request.body.map { Data(bytes: $0, count: request.body_length) } ?? Data(),
         timeout: timeout, verifyTLS: request.verify_tls, caFile: request.ca_file.map { String(cString: $0) }))
+}
+
+/// Reads the `struct_size` field at the start of a plugin's struct without reading more of
+/// it, because the struct may be smaller than the host's definition.
+func structSize<T>(_ pointer: UnsafePointer<T>) -> Int {
+    Int(UnsafeRawPointer(pointer).load(as: UInt32.self))
+}
+
+func structSize<T>(_ pointer: UnsafeMutablePointer<T>) -> Int {
+    structSize(UnsafePointer(pointer))
 }
 
 /// Copies the first `size` bytes of a plugin's struct into a zeroed host struct, so fields

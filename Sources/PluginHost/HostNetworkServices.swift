@@ -125,7 +125,7 @@ public struct HostAWSError: Error, Sendable, CustomStringConvertible {
     /// One line naming the service, operation, status, error code and request id.
     public var description: String {
         var text = "\(service) \(operation) failed"
-        text += status == 0 ? " with no response" : " with HTTP \(status)"
+        if status != 0 { text += " with HTTP \(status)" }
         if let code { text += " \(code)" }
         if !message.isEmpty { text += ": \(message)" }
         if let requestID { text += " (request id \(requestID))" }

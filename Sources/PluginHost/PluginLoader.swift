@@ -70,14 +70,15 @@ struct PluginLoader {
         }
 
         // Check the descriptor's header before reading anything else.
-        let magic = descriptorPointer.pointee.magic
+        // The descriptor starts with magic and struct_size in every ABI version; load only those.
+        let magic = UnsafeRawPointer(descriptorPointer).load(as: UInt32.self)
         guard magic == ECSS_PLUGIN_MAGIC else {
             return .failure(PluginRejection(.badMagic, path: path, message:
                 "Plugin \(path) has descriptor magic \(hex(magic)), expected \(hex(ECSS_PLUGIN_MAGIC)). "
                 + "Fix: set .magic = ECSS_PLUGIN_MAGIC in its ecss_plugin_descriptor and rebuild it, "
                 + "or move the file out of \(file.folder) if it is not an ecs-scheduler plugin."))
         }
-        let size = Int(descriptorPointer.pointee.struct_size)
+        let size = Int(UnsafeRawPointer(descriptorPointer).load(fromByteOffset: 4, as: UInt32.self))
         guard size >= Self.descriptorMinimumSize else {
             return .failure(tooSmall("ecss_plugin_descriptor", size: size, minimum: Self.descriptorMinimumSize,
                                      path: path))
@@ -140,7 +141,7 @@ struct PluginLoader {
         guard let pointer else {
             return .failure(missingHook(".trigger", table: "ecss_plugin_descriptor", path: path, typeName: typeName))
         }
-        let size = Int(pointer.pointee.struct_size)
+        let size = structSize(pointer)
         guard size >= Self.triggerHooksMinimumSize else {
             return .failure(tooSmall("ecss_trigger_hooks", size: size, minimum: Self.triggerHooksMinimumSize,
                                      path: path))
@@ -160,7 +161,7 @@ struct PluginLoader {
         guard let pointer else {
             return .failure(missingHook(".store", table: "ecss_plugin_descriptor", path: path, typeName: typeName))
         }
-        let size = Int(pointer.pointee.struct_size)
+        let size = structSize(pointer)
         guard size >= Self.storeHooksMinimumSize else {
             return .failure(tooSmall("ecss_store_hooks", size: size, minimum: Self.storeHooksMinimumSize, path: path))
         }

@@ -32,6 +32,10 @@ public final class PluginTriggerService: TriggerService {
         }
     }
 
+    /// Calls the plugin's on_evaluate on a thread of its own.
+    ///
+    /// - Important: Blocks the calling thread until the plugin returns or `timeout` passes, so
+    ///   call it from a thread that may block rather than from a Swift concurrency task.
     public func desiredCount(for job: Job) throws(TriggerError) -> Int {
         guard let trigger = job.trigger else { throw TriggerError("Job \(job.id) has no trigger.") }
         let plugin = try self.plugin(for: trigger)

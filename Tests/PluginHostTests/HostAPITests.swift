@@ -198,7 +198,7 @@ struct HostAPITests {
         #expect(result.responseStatus == 0)
         #expect(result.body == "")
         #expect(result.headers == "")
-        #expect(result.error == "sqs GetQueueUrl failed with no response: connection refused")
+        #expect(result.error == "sqs GetQueueUrl failed: connection refused")
     }
 
     @Test("aws request needs the response size")
