@@ -33,7 +33,7 @@ let package = Package(
 
         // Foundations
         .target(name: "Logging"),
-        .target(name: "Config", dependencies: ["CYAML", "Logging"]),
+        .target(name: "Config", dependencies: ["CYAML", "JobModel", "Logging"]),
         .target(name: "ScheduleEngine"),
         .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto", "Logging"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
@@ -59,15 +59,24 @@ let package = Package(
         // Plugins
         .target(name: "SQSTrigger", dependencies: ["PluginKit"], path: "Plugins/SQSTrigger"),
 
+        // Benchmarks
+        .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(
             name: "PluginHostTests",
-            dependencies: ["PluginHost", "JobModel", "JobStore", "Logging", "TestSupport"],
+            dependencies: ["PluginHost", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
+        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
