@@ -80,6 +80,7 @@ func hostHTTPRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_htt
 
 /// Maps a failed AWS request to the status the header promises.
 func status(for error: HostAWSError) -> ecss_status {
+    if error.isInvalidRequest { return ECSS_INVALID }
     if error.status == 404 { return ECSS_NOT_FOUND }
     if error.status == 409 || error.status == 412 || error.code == "ConditionalCheckFailedException" {
         return ECSS_CONFLICT

@@ -109,9 +109,12 @@ public struct HostAWSError: Error, Sendable, CustomStringConvertible {
     /// Whether the failure was passing (throttling, 5xx, connection failure) and outlasted
     /// the retries.
     public var isRetryable: Bool
+    /// Whether the request could not be built or sent as given (a bad header, method or path).
+    public var isInvalidRequest: Bool
 
     public init(service: String, operation: String, status: Int, code: String?, message: String,
-                requestID: String? = nil, response: HostResponse? = nil, isRetryable: Bool) {
+                requestID: String? = nil, response: HostResponse? = nil, isRetryable: Bool,
+                isInvalidRequest: Bool = false) {
         self.service = service
         self.operation = operation
         self.status = status
@@ -120,6 +123,7 @@ public struct HostAWSError: Error, Sendable, CustomStringConvertible {
         self.requestID = requestID
         self.response = response
         self.isRetryable = isRetryable
+        self.isInvalidRequest = isInvalidRequest
     }
 
     /// One line naming the service, operation, status, error code and request id.

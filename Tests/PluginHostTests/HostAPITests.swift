@@ -178,6 +178,10 @@ struct HostAPITests {
             (failure(503, "ServiceUnavailable", retryable: true), ECSS_RETRY),
             (failure(400, "QueueDoesNotExist"), ECSS_ERROR),
         ]
+        let invalid = HostAWSError(service: "sqs", operation: "GetQueueUrl", status: 0, code: nil,
+                                   message: "the header name \"Bad Name\" is invalid", isRetryable: false,
+                                   isInvalidRequest: true)
+        #expect(awsCall(RecordingNetwork(aws: .failure(invalid))).status == ECSS_INVALID)
         for (error, expected) in cases {
             let result = awsCall(RecordingNetwork(aws: .failure(error)))
             #expect(result.status == expected, "\(error)")
