@@ -28,12 +28,20 @@ public struct PluginSearchPath: Sendable, Equatable {
         self.folders = folders
     }
 
-    /// Builds the daemon's search path: each folder of `pluginPath` (the colon-separated value of
-    /// `ECSS_PLUGIN_PATH`), then `<executable folder>/plugins` when it exists, else the
-    /// executable's own folder, where a SwiftPM build puts `libecss-*.so`.
+    /// Builds the daemon's search path from the colon-separated value of `ECSS_PLUGIN_PATH`;
+    /// see `standard(pluginFolders:executable:)`.
     public static func standard(pluginPath: String?, executable: URL = PluginSearchPath.currentExecutable)
         -> PluginSearchPath {
-        var folders = (pluginPath ?? "").split(separator: ":").map { Folder(path: String($0)) }
+        let folders = (pluginPath ?? "").split(separator: ":").map(String.init)
+        return standard(pluginFolders: folders, executable: executable)
+    }
+
+    /// Builds the daemon's search path: each of `pluginFolders` (from `ECSS_PLUGIN_PATH`), then
+    /// `<executable folder>/plugins` when it exists, else the executable's own folder, where a
+    /// SwiftPM build puts `libecss-*.so`.
+    public static func standard(pluginFolders: [String], executable: URL = PluginSearchPath.currentExecutable)
+        -> PluginSearchPath {
+        var folders = pluginFolders.filter { !$0.isEmpty }.map { Folder(path: $0) }
         let executableFolder = executable.deletingLastPathComponent()
         let installed = executableFolder.appendingPathComponent("plugins")
         var isFolder: ObjCBool = false

@@ -70,18 +70,6 @@ public final class PluginTriggerService: TriggerService {
         }
     }
 
-    /// Reads `ECSS_TRIGGER_TIMEOUT`: a positive number of seconds, or nil for the default.
-    /// - Throws: `PluginSettingError` naming the value when it is not a positive number.
-    public static func timeout(fromSetting text: String?) throws(PluginSettingError) -> Duration {
-        guard let text else { return defaultTimeout }
-        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds.isFinite,
-              seconds <= 86_400 else {
-            throw PluginSettingError("ECSS_TRIGGER_TIMEOUT must be a number of seconds between 0 and 86400, "
-                + "not \"\(text)\"; set it to, for example, 30.")
-        }
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
-    }
-
     private func plugin(for trigger: [String: JSONValue]) throws(TriggerError) -> LoadedTrigger {
         let loaded = host.triggerTypes
         let known = loaded.isEmpty ? "no trigger types are loaded" : "loaded trigger types: "
@@ -136,15 +124,4 @@ private final class EvaluationCall: Sendable {
             return nil
         }
     }
-}
-
-/// A plugin host setting with an invalid value.
-public struct PluginSettingError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -166,6 +166,8 @@ struct PluginLoadingTests {
             .init(path: "/opt/a"), .init(path: "/opt/b"),
             .init(path: root.appendingPathComponent("bin").path, firstPartyOnly: true),
         ])
+        let listed = PluginSearchPath.standard(pluginFolders: ["/opt/a", "", "/opt/b"], executable: executable)
+        #expect(listed == bare)
 
         try FileManager.default.createDirectory(at: root.appendingPathComponent("bin/plugins"),
                                                 withIntermediateDirectories: true)

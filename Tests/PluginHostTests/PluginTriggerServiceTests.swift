@@ -183,20 +183,4 @@ struct PluginTriggerServiceTests {
             try service.desiredCount(for: triggeredJob("late", trigger: ["type": "test"]))
         }
     }
-
-    @Test("trigger timeout setting")
-    func timeoutSetting() throws {
-        #expect(try PluginTriggerService.timeout(fromSetting: nil) == .seconds(30))
-        #expect(try PluginTriggerService.timeout(fromSetting: "5") == .seconds(5))
-        #expect(try PluginTriggerService.timeout(fromSetting: "0.25") == .milliseconds(250))
-        for bad in ["0", "-3", "soon", ""] {
-            #expect(throws: PluginSettingError.self) { try PluginTriggerService.timeout(fromSetting: bad) }
-        }
-        do {
-            _ = try PluginTriggerService.timeout(fromSetting: "soon")
-        } catch {
-            #expect(error.message.contains("ECSS_TRIGGER_TIMEOUT"))
-            #expect(error.message.contains("\"soon\""))
-        }
-    }
 }
