@@ -35,10 +35,10 @@
  *   ecss_http_response, is allocated by the host; release it with host_free() or
  *   host_response_free().
  *   Lifetimes: the ecss_host_api table and the ecss_host_handle stay valid until the
- *   process exits. The host never unloads a plugin once it has called its on_init or on_open
- *   hook, even when that hook fails, because the plugin may have started threads. The descriptor
- *   returned by ecss_plugin_entry and every table it points to must stay valid for the
- *   life of the process (static storage).
+ *   process exits. The host never unloads a plugin once it has called its on_init or
+ *   on_open hook, even when that hook fails, because the plugin may have started threads.
+ *   The descriptor returned by ecss_plugin_entry and every table it points to must stay
+ *   valid for the life of the process (static storage).
  *
  * THREADING
  *   Each hook says on which threads it runs. Every host_* callback may be called from any
