@@ -27,8 +27,9 @@ run: setup-system
 	.build/release/ecs-scheduler
 
 ## build: release binary and first-party plugins in $(DIST)/, ready to copy to a host.
+# The extra run path lets the packaged binaries find the Swift runtime in $(DIST)/lib.
 build: setup-system
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build -c release $(BUILD_FLAGS) -Xlinker -rpath -Xlinker '$$ORIGIN/lib' -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
 	scripts/package.sh .build/release $(DIST)
 
 ## test: every unit, integration and end-to-end test (starts its own emulators).

@@ -18,6 +18,9 @@ let package = Package(
     name: "ecs-scheduler",
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
+        .library(name: "ecss-trigger-sqs", type: .dynamic, targets: ["SQSTrigger"]),
+        // A PluginKit store for the plugin host tests; its name keeps the daemon from loading it.
+        .library(name: "swift-test-store", type: .dynamic, targets: ["SwiftTestStore"]),
     ],
     targets: [
         // C glue
@@ -41,6 +44,8 @@ let package = Package(
 
         // The two halves and the plugin host
         .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
+        // Linked into each Swift plugin library, so it depends on none of the daemon's modules.
+        .target(name: "PluginKit", dependencies: ["PluginABI"]),
         .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "CCrypto", "Logging"]),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
 
@@ -51,6 +56,9 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
+        // Plugins
+        .target(name: "SQSTrigger", dependencies: ["PluginKit"], path: "Plugins/SQSTrigger"),
+
         // Benchmarks
         .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
         .target(name: "CFakeECS", path: "Benchmarks/CFakeECS", linkerSettings: [.linkedLibrary("microhttpd")]),
@@ -59,7 +67,13 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["PluginHost", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
         .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

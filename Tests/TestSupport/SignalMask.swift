@@ -5,7 +5,7 @@ import Foundation
 /// Test threads (Dispatch workers) block SIGTERM and other signals, and a child process
 /// that Foundation's `Process` starts inherits that mask, so `terminate()` would never stop
 /// it. Starting servers inside this function gives them the default mask.
-func withDefaultSignalMask<T>(_ body: () throws -> T) rethrows -> T {
+public func withDefaultSignalMask<T>(_ body: () throws -> T) rethrows -> T {
     var empty = sigset_t()
     var previous = sigset_t()
     sigemptyset(&empty)
