@@ -6,6 +6,7 @@ import JobModel
 import JobStore
 import Logging
 import PluginHost
+import Scheduler
 import WebAPI
 
 /// The daemon's life: read the configuration, start each part in order, serve until
@@ -17,6 +18,9 @@ final class Daemon {
     /// Time allowed for requests in flight at shutdown, well inside the 10 s that process
     /// supervisors commonly wait before SIGKILL.
     static let shutdownGracePeriod: Duration = .seconds(5)
+    /// Time allowed for fires in flight after the REST API has stopped, so that the whole
+    /// shutdown stays within 10 s.
+    static let schedulerStopTimeout: TimeInterval = 4
 
     let configuration: Configuration
     let logger = Logger(component: "daemon")
@@ -26,6 +30,7 @@ final class Daemon {
     private var store: (any JobStore)?
     private var registry: JobRegistry?
     private var server: HTTPServer?
+    private var scheduler: Scheduler?
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -69,6 +74,7 @@ final class Daemon {
         let registry = try loadJobs(from: store)
         self.registry = registry
         server = try startHTTPServer(registry: registry)
+        scheduler = startScheduler(registry: registry, aws: aws)
         logger.info("ecs-scheduler started", [
             "version": CommandLineInterface.version, "cluster": configuration.ecsCluster, "store": store.name,
             "jobs": String(registry.count),
@@ -79,6 +85,11 @@ final class Daemon {
     func stop() {
         server?.stop(gracePeriod: Self.shutdownGracePeriod)
         server = nil
+        if let scheduler, !scheduler.stop(timeout: Self.schedulerStopTimeout) {
+            logger.warning("fires still running at shutdown; their runs are not recorded",
+                           ["timeout": "\(Self.schedulerStopTimeout) s"])
+        }
+        scheduler = nil
         store?.close()
         store = nil
         plugins?.shutdown()
@@ -161,6 +172,13 @@ final class Daemon {
             throw StartupError("cannot load jobs from the \(store.name) store: \(error.message)", exitStatus: 1)
         }
         return registry
+    }
+
+    private func startScheduler(registry: JobRegistry, aws: AWSClient) -> Scheduler {
+        let settings = SchedulerSettings(cluster: configuration.ecsCluster, startedBy: configuration.name)
+        let scheduler = Scheduler(registry: registry, client: aws, triggers: triggers, settings: settings)
+        scheduler.start()
+        return scheduler
     }
 
     private func startHTTPServer(registry: JobRegistry) throws(StartupError) -> HTTPServer {

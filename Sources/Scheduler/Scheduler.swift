@@ -89,6 +89,13 @@ public final class Scheduler: Sendable {
         timer.start()
     }
 
+    /// Returns the time the scheduler will next fire the job, or nil when the job is unknown
+    /// or its schedule has no further fire time. A suspended job keeps the time it had.
+    public func nextFireTime(ofJob id: String) -> Date? {
+        guard case .scheduled(let next) = state.withLock({ $0.nextRun(ofJob: id) }) else { return nil }
+        return next
+    }
+
     /// Stops firing: no new fire starts, queued fires are dropped (they run at the next start,
     /// within the grace period), and fires in flight get up to `timeout` seconds to finish and
     /// record their runs.

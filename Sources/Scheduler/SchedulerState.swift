@@ -67,7 +67,6 @@ struct SchedulerState {
                 actions += resolveDue(slot: slot, now: now)
             } else {
                 placeInHeap(slot)
-                if resumed != job.estimatedNextRun { actions.append(.recordNextRun(jobID: job.id)) }
             }
         }
         return actions
@@ -110,7 +109,11 @@ struct SchedulerState {
         return actions
     }
 
-    /// Sets the first fire time after `now` and records it when it differs from the job's.
+    /// Sets the first fire time after `now`.
+    ///
+    /// The job's `estimatedNextRun` is written only when it fires, as the product defines it:
+    /// a job just created reads back exactly as it was sent, and loading or changing many
+    /// jobs costs no extra store writes.
     private mutating func reschedule(slot: Int, job: Job, now: Date, actions: inout [SchedulerAction]) {
         let next = entries[slot]!.compiled.schedule?.nextFire(after: now)
         entries[slot]!.nextFire = next
@@ -120,7 +123,6 @@ struct SchedulerState {
             return
         }
         placeInHeap(slot)
-        if next != job.estimatedNextRun { actions.append(.recordNextRun(jobID: job.id)) }
     }
 
     private mutating func remove(id: String) {

@@ -60,7 +60,7 @@ struct SchedulerServiceTests {
         var job = job("fires", every: 10)
         job.taskCount = 2
         try harness.create(job)
-        #expect(eventually { harness.job("fires")?.estimatedNextRun == epoch.addingTimeInterval(10) })
+        #expect(eventually { harness.scheduler.nextFireTime(ofJob: "fires") == epoch.addingTimeInterval(10) })
         #expect(harness.runTaskCount("fires") == 0)
 
         harness.advance(to: 10)
@@ -106,7 +106,7 @@ struct SchedulerServiceTests {
         try harness.create(job("changed", every: 3_600))
         harness.advance(to: 1)
         try harness.registry.update(id: "changed") { $0.schedule = "every 5" }
-        #expect(eventually { harness.job("changed")?.estimatedNextRun == epoch.addingTimeInterval(5) })
+        #expect(eventually { harness.scheduler.nextFireTime(ofJob: "changed") == epoch.addingTimeInterval(5) })
         harness.advance(to: 5)
         #expect(eventually { harness.runTaskCount("changed") == 1 })
     }
@@ -140,17 +140,17 @@ struct SchedulerServiceTests {
         let harness = SchedulerHarness()
         harness.scheduler.start()
         try harness.create(job("paused", every: 10))
-        #expect(eventually { harness.job("paused")?.estimatedNextRun == epoch.addingTimeInterval(10) })
+        #expect(eventually { harness.scheduler.nextFireTime(ofJob: "paused") == epoch.addingTimeInterval(10) })
         try harness.registry.update(id: "paused") { $0.suspended = true }
         harness.advance(to: 10)
         harness.advance(to: 20)
         Thread.sleep(forTimeInterval: 0.1)
         #expect(harness.runTaskCount("paused") == 0)
-        #expect(harness.job("paused")?.estimatedNextRun == epoch.addingTimeInterval(10))
+        #expect(harness.scheduler.nextFireTime(ofJob: "paused") == epoch.addingTimeInterval(10))
 
         harness.advance(to: 25)
         try harness.registry.update(id: "paused") { $0.suspended = false }
-        #expect(eventually { harness.job("paused")?.estimatedNextRun == epoch.addingTimeInterval(30) })
+        #expect(eventually { harness.scheduler.nextFireTime(ofJob: "paused") == epoch.addingTimeInterval(30) })
         harness.advance(to: 30)
         #expect(eventually { harness.job("paused")?.lastRun == epoch.addingTimeInterval(30) })
         #expect(harness.runTaskCount("paused") == 1)
@@ -189,7 +189,7 @@ struct SchedulerServiceTests {
         try harness.create(job("reborn", every: 60))
         harness.ecs.releaseHeldCalls()
         #expect(harness.waitUntilIdle(["reborn"]))
-        #expect(eventually { harness.job("reborn")?.estimatedNextRun == epoch.addingTimeInterval(60) })
+        #expect(eventually { harness.scheduler.nextFireTime(ofJob: "reborn") == epoch.addingTimeInterval(60) })
         #expect(harness.job("reborn")?.lastRun == nil)
         #expect(harness.job("reborn")?.lastRunTasks == nil)
     }

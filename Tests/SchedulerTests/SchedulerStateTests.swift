@@ -32,7 +32,7 @@ struct SchedulerStateTests {
     @Test("new job fires at its next time")
     mutating func newJobFires() {
         let actions = state.apply(.created(job("a", every: 60)), now: epoch.addingTimeInterval(5))
-        #expect(recorded(in: actions) == ["a"])
+        #expect(recorded(in: actions).isEmpty)
         #expect(state.nextDeadline == epoch.addingTimeInterval(60))
         #expect(state.nextRun(ofJob: "a") == .scheduled(epoch.addingTimeInterval(60)))
 
@@ -77,7 +77,7 @@ struct SchedulerStateTests {
     mutating func scheduleChange() {
         _ = state.apply(.created(job("a", every: 3_600)), now: epoch)
         let actions = state.apply(.updated(job("a", every: 10)), now: epoch.addingTimeInterval(1))
-        #expect(recorded(in: actions) == ["a"])
+        #expect(recorded(in: actions).isEmpty)
         #expect(state.nextDeadline == epoch.addingTimeInterval(10))
     }
 
@@ -129,7 +129,7 @@ struct SchedulerStateTests {
         #expect(state.takeDue(now: epoch.addingTimeInterval(100)).isEmpty)
 
         let resumed = state.apply(.updated(job("a", every: 10)), now: epoch.addingTimeInterval(105))
-        #expect(recorded(in: resumed) == ["a"])
+        #expect(recorded(in: resumed).isEmpty)
         #expect(fires(in: resumed).isEmpty)
         #expect(missed(in: resumed).isEmpty)
         #expect(state.nextDeadline == epoch.addingTimeInterval(110))
@@ -313,7 +313,7 @@ struct SchedulerResumeTests {
     mutating func resumeFresh() {
         let actions = state.load([job("a", every: 60)], now: now.addingTimeInterval(1))
         #expect(fires(in: actions).isEmpty)
-        #expect(recorded(in: actions) == ["a"])
+        #expect(recorded(in: actions).isEmpty)
         #expect(state.nextDeadline == now.addingTimeInterval(60))
     }
 
