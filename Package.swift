@@ -18,6 +18,7 @@ let package = Package(
     name: "ecs-scheduler",
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
+        .library(name: "ecss-store-sqlite", type: .dynamic, targets: ["SQLiteStore"]),
     ],
     targets: [
         // C glue
@@ -51,9 +52,18 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
+        // Store plugins
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["PluginABI"],
+            path: "Plugins/Stores/SQLite",
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("pthread")]
+        ),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["PluginABI", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
