@@ -19,6 +19,9 @@ let package = Package(
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
         .library(name: "ecss-store-sqlite", type: .dynamic, targets: ["SQLiteStore"]),
+        .library(name: "ecss-store-s3", type: .dynamic, targets: ["S3Store"]),
+        .library(name: "ecss-store-dynamodb", type: .dynamic, targets: ["DynamoDBStore"]),
+        .library(name: "ecss-store-elasticsearch", type: .dynamic, targets: ["ElasticsearchStore"]),
     ],
     targets: [
         // C glue
@@ -58,6 +61,14 @@ let package = Package(
             dependencies: ["PluginABI"],
             path: "Plugins/Stores/SQLite",
             linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("pthread")]
+        ),
+        .target(name: "StorePluginSupport", dependencies: ["PluginABI"], path: "Plugins/Stores/Support"),
+        .target(name: "S3Store", dependencies: ["PluginABI", "StorePluginSupport"], path: "Plugins/Stores/S3"),
+        .target(name: "DynamoDBStore", dependencies: ["PluginABI", "StorePluginSupport"], path: "Plugins/Stores/DynamoDB"),
+        .target(
+            name: "ElasticsearchStore",
+            dependencies: ["PluginABI", "StorePluginSupport"],
+            path: "Plugins/Stores/Elasticsearch"
         ),
 
         // Tests

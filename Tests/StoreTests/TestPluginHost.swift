@@ -11,8 +11,9 @@ struct PluginLogLine: Sendable {
 }
 
 /// The host side of the plugin ABI, enough to drive a store plugin from a test: memory,
-/// logging into a list the test reads, settings from a dictionary and JSON member lookup.
-/// The AWS and HTTP callbacks fail with ECSS_ERROR.
+/// logging into a list the test reads, settings from a dictionary, JSON member lookup, plain
+/// HTTP with URLSession, and AWS requests sent unsigned to the emulator named by the handle's
+/// `test.aws_endpoint` setting (moto checks no signatures unless told to).
 enum TestPluginHost {
     /// Log lines by handle, so parallel tests each read their own.
     static let logs = Mutex<[UInt: [PluginLogLine]]>([:])
@@ -46,15 +47,29 @@ enum TestPluginHost {
             valueOut.pointee = strdup(value)
             return ECSS_OK
         }
-        table.pointee.host_aws_request = { _, _, _, errorOut in
-            errorOut?.pointee = strdup("the test host sends no AWS requests")
-            return ECSS_ERROR
+        table.pointee.host_aws_request = { handle, request, response, errorOut in
+            let endpoint = TestPluginHost.settings.withLock { $0[UInt(bitPattern: handle)]?["test.aws_endpoint"] }
+            guard let request, let response, let endpoint else {
+                errorOut?.pointee = strdup("the test host has no test.aws_endpoint for this handle")
+                return ECSS_ERROR
+            }
+            return TestAWSExchange.send(request.pointee, endpoint: endpoint, into: response, errorOut: errorOut)
         }
-        table.pointee.host_http_request = { _, _, _, errorOut in
-            errorOut?.pointee = strdup("the test host sends no HTTP requests")
-            return ECSS_ERROR
+        table.pointee.host_http_request = { _, request, response, errorOut in
+            guard let request, let response else { return ECSS_INVALID }
+            return TestHTTPExchange.send(request.pointee, into: response, errorOut: errorOut)
         }
-        table.pointee.host_response_free = { _ in }
+        table.pointee.host_response_free = { response in
+            guard let response else { return }
+            free(response.pointee.headers)
+            free(response.pointee.body)
+            free(response.pointee.error_code)
+            free(response.pointee.request_id)
+            response.pointee.headers = nil
+            response.pointee.body = nil
+            response.pointee.error_code = nil
+            response.pointee.request_id = nil
+        }
         table.pointee.host_json_get = { json, key, valueOut in
             guard let json, let key, let valueOut else { return ECSS_INVALID }
             return jsonMember(String(cString: json), String(cString: key), valueOut)
