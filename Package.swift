@@ -34,7 +34,7 @@ let package = Package(
 
         // Foundations
         .target(name: "Logging"),
-        .target(name: "Config", dependencies: ["CYAML", "Logging"]),
+        .target(name: "Config", dependencies: ["CYAML", "JobModel", "Logging"]),
         .target(name: "ScheduleEngine"),
         .target(name: "AWSClient", dependencies: ["CCurl", "CCrypto", "Logging"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
@@ -71,10 +71,19 @@ let package = Package(
             path: "Plugins/Stores/Elasticsearch"
         ),
 
+        // Benchmarks
+        .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
+
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["PluginABI", "CSQLite", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["PluginABI", "CSQLite", "AWSClient", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
+        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScheduleEngineTests", dependencies: ["ScheduleEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NextRunsCommandTests", dependencies: ["Host"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

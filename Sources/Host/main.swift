@@ -1,3 +1,3 @@
-import Logging
+import Foundation
 
-print("ecs-scheduler")
+exit(CommandLineInterface.run(arguments: Array(CommandLine.arguments.dropFirst())))

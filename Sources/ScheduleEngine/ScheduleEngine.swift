@@ -1,1 +1,0 @@
-// The ScheduleEngine module; see Package.swift for its place in the architecture.

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# REST API throughput with wrk on this machine, keep-alive connections:
+#   1. GET /jobs/{id} with 1,000 jobs loaded (in-memory store), 64 connections;
+#   2. the same load on a bare C libmicrohttpd server with a constant body
+#      (Benchmarks/http/constant_server.c), and the ratio of the two;
+#   3. POST /jobs + DELETE /jobs/{id} pairs, one connection per wrk thread.
+# Uses $ECSS_BUILD_DIR/ecs-scheduler (a release build); needs wrk, cc, curl and python3.
+# Environment: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build_dir=${ECSS_BUILD_DIR:-$root/.build/release}
+binary="$build_dir/ecs-scheduler"
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+threads=$(nproc)
+for tool in wrk cc curl python3; do
+    command -v "$tool" >/dev/null || { echo "error: $tool not found; run scripts/setup.sh system" >&2; exit 1; }
+done
+[ -x "$binary" ] || { echo "error: $binary not found; run swift build -c release" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+        sleep 0.1
+    done
+    echo "error: no server responds on port $1" >&2
+    exit 1
+}
+
+# Prints "requests/s p99" from wrk --latency output.
+summarise() {
+    awk '/Requests\/sec/ {rps = $2} /^ +99%/ {p99 = $2} /Non-2xx/ {bad = $5}
+         END {printf "%s requests/s, p99 %s%s\n", rps, p99, bad ? ", non-2xx responses: " bad : ""}' "$1"
+}
+
+# The daemon, with 1,000 jobs loaded.
+port=$(free_port)
+ECSS_ECS_CLUSTER=bench ECSS_PORT=$port ECSS_LOG_LEVEL=ERROR "$binary" 2>"$work/daemon.log" &
+pids+=($!)
+wait_for_port "$port"
+python3 - "$port" <<'PYTHON'
+import http.client, json, sys
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+for n in range(1000):
+    body = json.dumps({"taskDefinition": f"bench-job-{n:04d}", "schedule": "0 */5"})
+    connection.request("POST", "/jobs", body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 201:
+        sys.exit(f"loading job {n} failed with status {response.status}")
+PYTHON
+
+# The bare C server.
+cc -O2 "$root/Benchmarks/http/constant_server.c" -lmicrohttpd -lpthread -o "$work/constant_server"
+constant_port=$(free_port)
+"$work/constant_server" "$constant_port" "$threads" &
+pids+=($!)
+wait_for_port "$constant_port"
+
+echo "machine: $threads cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run (other processes compete for the cores); wrk -t$threads -c$connections -d${seconds}s, keep-alive"
+wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/Benchmarks/http/get-job.lua" \
+    "http://127.0.0.1:$port" >"$work/get.txt"
+wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/Benchmarks/http/get-job.lua" \
+    "http://127.0.0.1:$constant_port" >"$work/constant.txt"
+echo "GET /jobs/{id}, 1,000 jobs:      $(summarise "$work/get.txt")"
+echo "bare libmicrohttpd, constant body: $(summarise "$work/constant.txt")"
+awk '/Requests\/sec/ {print $2}' "$work/get.txt" "$work/constant.txt" | paste -sd' ' |
+    awk '{printf "ratio ecs-scheduler / bare server: %.2f\n", $1 / $2}'
+
+pair_threads=4
+wrk -t"$pair_threads" -c"$pair_threads" -d"${seconds}s" --latency -s "$root/Benchmarks/http/create-delete.lua" \
+    "http://127.0.0.1:$port" >"$work/pairs.txt"
+rps=$(awk '/Requests\/sec/ {print $2}' "$work/pairs.txt")
+echo "POST+DELETE pairs, in-memory store, $pair_threads connections: $(awk -v r="$rps" 'BEGIN {printf "%.0f", r / 2}') pairs/s ($(summarise "$work/pairs.txt"))"
