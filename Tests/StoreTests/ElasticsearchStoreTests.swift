@@ -119,7 +119,10 @@ import TestSupport
     }
 
     @Test func loadAllPagesThroughPointInTime() throws {
-        let store = try openOrThrow(pageSize: 40)
+        // An emulator of its own, so that the request log holds this test's searches only.
+        let emulator = try withDefaultSignalMask { try ElasticsearchEmulator() }
+        defer { emulator.stop() }
+        let store = try openOrThrow(hosts: [emulator.url], pageSize: 40)
         defer { store.close() }
         let ids = (0..<250).map { String(format: "job-%03d", $0) }
         DispatchQueue.concurrentPerform(iterations: 10) { worker in

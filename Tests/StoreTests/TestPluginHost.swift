@@ -11,9 +11,9 @@ struct PluginLogLine: Sendable {
 }
 
 /// The host side of the plugin ABI, enough to drive a store plugin from a test: memory,
-/// logging into a list the test reads, settings from a dictionary, JSON member lookup, plain
-/// HTTP with URLSession, and AWS requests sent unsigned to the emulator named by the handle's
-/// `test.aws_endpoint` setting (moto checks no signatures unless told to).
+/// logging into a list the test reads, settings from a dictionary, JSON member lookup, and
+/// HTTP and AWS requests through the AWS client (AWS requests go to the emulator named by the
+/// handle's `test.aws_endpoint` setting).
 enum TestPluginHost {
     /// Log lines by handle, so parallel tests each read their own.
     static let logs = Mutex<[UInt: [PluginLogLine]]>([:])
@@ -48,12 +48,13 @@ enum TestPluginHost {
             return ECSS_OK
         }
         table.pointee.host_aws_request = { handle, request, response, errorOut in
-            let endpoint = TestPluginHost.settings.withLock { $0[UInt(bitPattern: handle)]?["test.aws_endpoint"] }
-            guard let request, let response, let endpoint else {
+            let settings = TestPluginHost.settings.withLock { $0[UInt(bitPattern: handle)] ?? [:] }
+            guard let request, let response, let endpoint = settings["test.aws_endpoint"] else {
                 errorOut?.pointee = strdup("the test host has no test.aws_endpoint for this handle")
                 return ECSS_ERROR
             }
-            return TestAWSExchange.send(request.pointee, endpoint: endpoint, into: response, errorOut: errorOut)
+            return TestAWSExchange.send(request.pointee, endpoint: endpoint, region: settings["aws.region"] ?? "us-east-1",
+                                        into: response, errorOut: errorOut)
         }
         table.pointee.host_http_request = { _, request, response, errorOut in
             guard let request, let response else { return ECSS_INVALID }
