@@ -8,7 +8,7 @@ test run. Standard library only.
 
 Behaviour that the store depends on and that is emulated on purpose:
 - A document write becomes visible to searches only after a refresh: a `refresh` query
-  parameter of `true`, `wait_for` or empty, or POST /<index>/_refresh. Real-time GET sees
+  parameter of `true`, `wait_for` or empty, or POST /<index>/_refresh. Real-time GET returns
   every write at once, as in Elasticsearch.
 - A point in time (PIT) is a snapshot of the searchable documents when it was opened; a
   search through it pages with `search_after` on the `_shard_doc` sort value.
@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 # index.max_result_window default: from + size of one search may not exceed it.
 MAX_RESULT_WINDOW = 10000
-# Longest document id Elasticsearch accepts, in UTF-8 bytes.
+# Maximum length of a document id that Elasticsearch accepts, in UTF-8 bytes.
 MAX_ID_BYTES = 512
 INVALID_INDEX_CHARACTERS = set('\\/*?"<>| ,#')
 
@@ -376,6 +376,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ElasticsearchError(404, 'search_context_missing_exception', 'No search context found for id [0]')
         if 'keep_alive' in pit:
             context['expires'] = time.monotonic() + keep_alive_seconds(pit['keep_alive'])
+
         if body.get('sort') not in ([{'_shard_doc': 'asc'}], ['_shard_doc'], [{'_shard_doc': {'order': 'asc'}}]):
             raise ElasticsearchError(400, 'illegal_argument_exception',
                                      'the emulator sorts on [{"_shard_doc": "asc"}] only')
@@ -391,6 +392,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ElasticsearchError(400, 'illegal_argument_exception',
                                      f'Result window is too large, from + size must be less than or equal to: '
                                      f'[{MAX_RESULT_WINDOW}] but was [{size}].')
+
         page = context['hits'][start:start + size]
         hits = [{'_index': index_name, '_id': document_id, '_score': None, '_source': source,
                  'sort': [start + offset]}

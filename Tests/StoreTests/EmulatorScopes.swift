@@ -131,8 +131,6 @@ struct MotoClient {
         request.httpMethod = method
         request.addValue("AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/\(service)/aws4_request, "
                          + "SignedHeaders=host, Signature=0", forHTTPHeaderField: "Authorization")
-        // moto waits for open keep-alive connections when it is told to stop, so close each one.
-        request.addValue("close", forHTTPHeaderField: "Connection")
         for (name, value) in headers { request.addValue(value, forHTTPHeaderField: name) }
         if !body.isEmpty { request.httpBody = body }
         return try blockingSend(request)

@@ -91,7 +91,7 @@ final class OpenedStore: @unchecked Sendable {
         return (takeMessage(json), HookResult(status: status, message: takeMessage(error)))
     }
 
-    /// Every job on_load_all visits, in visiting order.
+    /// Calls on_load_all and collects every job it visits, in visiting order.
     func loadAll() -> (jobs: [(id: String, json: String)], result: HookResult) {
         final class Visits { var jobs: [(id: String, json: String)] = [] }
         let visits = Visits()
@@ -106,7 +106,7 @@ final class OpenedStore: @unchecked Sendable {
         return (visits.jobs, HookResult(status: status, message: takeMessage(error)))
     }
 
-    /// The stored jobs by id, as parsed JSON objects.
+    /// Loads the stored jobs by id, as parsed JSON objects.
     func loadAllObjects() throws -> [String: [String: Any]] {
         let (jobs, result) = loadAll()
         guard result.status == ECSS_OK else { throw TestSupportError("on_load_all failed: \(result)") }

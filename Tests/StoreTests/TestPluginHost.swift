@@ -12,8 +12,8 @@ struct PluginLogLine: Sendable {
 
 /// The host side of the plugin ABI, enough to drive a store plugin from a test: memory,
 /// logging into a list the test reads, settings from a dictionary, JSON member lookup, and
-/// HTTP and AWS requests through the AWS client (AWS requests go to the emulator named by the
-/// handle's `test.aws_endpoint` setting).
+/// HTTP and AWS requests through the AWS client. AWS requests go to the emulator named by
+/// the handle's `test.aws_endpoint` setting.
 enum TestPluginHost {
     /// Log lines by handle, so parallel tests each read their own.
     static let logs = Mutex<[UInt: [PluginLogLine]]>([:])
@@ -78,7 +78,7 @@ enum TestPluginHost {
         return table
     }()
 
-    /// A new handle for one opened store, with its own log and settings.
+    /// Creates a handle for one opened store, with its own log and settings.
     static func makeHandle(settings hostSettings: [String: String] = [:]) -> OpaquePointer {
         let key = nextHandle.wrappingAdd(1, ordering: .relaxed).oldValue
         settings.withLock { $0[key] = hostSettings }

@@ -3,7 +3,7 @@
 #   1. the plugin alone (libecss-store-sqlite.so driven through its hooks from Python
 #      ctypes): job creations per second on one thread, and on_load_all over 100,000 jobs;
 #   2. the daemon with ECSS_SQLITE_FILE: job creations per second through POST /jobs
-#      (wrk, target >= 2,000/s), and the time from start until the API answers with
+#      (wrk, target >= 2,000/s), and the time from start until the API responds with
 #      100,000 stored jobs (target < 2 s).
 # Uses $ECSS_BUILD_DIR (a release build: ecs-scheduler and the plugin libraries); needs wrk,
 # curl and python3. Layer 2 is skipped, with a line saying why, while the daemon cannot open
@@ -162,7 +162,7 @@ start_daemon() {  # $1: SQLite file, $2: port; sets daemon_pid
     pids+=("$daemon_pid")
 }
 
-# Starts the daemon on a new port and sets `startup` to the seconds until GET / answers, or
+# Starts the daemon on a new port and sets `startup` to the seconds until GET / responds, or
 # to "failed" when the daemon exits first.
 time_to_answer() {  # $1: SQLite file
     local started
@@ -210,4 +210,4 @@ kill "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
 write_jobs "$work/startup.db" "$stored_jobs"
 time_to_answer "$work/startup.db"
-echo "daemon start-up with $stored_jobs stored jobs until GET / answers: $startup s; target < 2 s"
+echo "daemon start-up with $stored_jobs stored jobs until GET / responds: $startup s; target < 2 s"

@@ -10,7 +10,7 @@ import StorePluginSupport
 final class DynamoDBStore: StoreBackend {
     static let keyAttribute = "job-id"
     static let dataAttribute = "json-data"
-    /// How long opening waits for a table to become ACTIVE, and how often it asks.
+    /// How long opening waits for a table to become ACTIVE, and how often it polls.
     static let activeTimeout: TimeInterval = 300
     static let activePollInterval: TimeInterval = 1
 
@@ -107,8 +107,8 @@ final class DynamoDBStore: StoreBackend {
         try callConditional("PutItem", request, action: action, conditionFailed: conditionFailed)
     }
 
-    /// The id and job JSON of a scanned item; nil (after a log line) for an item that is not
-    /// a job: no string key, no string json-data, or json-data that is not JSON.
+    /// Extracts the id and job JSON of a scanned item. Returns nil, after a log line, for an
+    /// item without a string key or string json-data, or whose json-data is not JSON.
     private func job(in item: [String: Any]) -> (String, String)? {
         guard let id = (item[DynamoDBStore.keyAttribute] as? [String: Any])?["S"] as? String else {
             host.log(ECSS_LOG_ERROR, "skipped an item of DynamoDB table \(table) without a string job-id")
@@ -145,7 +145,7 @@ final class DynamoDBStore: StoreBackend {
         try checkKeySchema(description ?? [:])
     }
 
-    /// The table's description, or nil when it does not exist.
+    /// Reads the table's description; returns nil when the table does not exist.
     private func describeTable() throws(StoreFailure) -> [String: Any]? {
         let response = send("DescribeTable", ["TableName": table])
         if response.status == ECSS_OK { return JSONText.object(response.body)?["Table"] as? [String: Any] }

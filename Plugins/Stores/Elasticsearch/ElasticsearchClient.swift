@@ -23,9 +23,9 @@ struct ElasticsearchResponse {
 /// Sends requests to the configured nodes through the host's plain HTTP callback, moving to
 /// the next node when one cannot be reached.
 ///
-/// Requests start on the nodes in turn (round robin). A connection failure, or a status in
-/// `retry_on_status`, is tried again on the next node, at most `max_retries` more times; a
-/// timeout is tried again only with `retry_on_timeout`, as in the Python client.
+/// Requests start on the nodes in turn (round robin). After a connection failure or a status
+/// in `retry_on_status`, the request is sent again to the next node, at most `max_retries`
+/// more times. A timeout is retried only with `retry_on_timeout`, as in the Python client.
 final class ElasticsearchClient: Sendable {
     let settings: ElasticsearchSettings
     private let host: StoreHost

@@ -5,7 +5,7 @@ import StorePluginSupport
 ///
 /// - from the environment: `{"index": name, "hosts": [url, ...]}`;
 /// - from the configuration file: `{"index": name, "client": {"hosts": [...], "timeout": 60, ...}}`,
-///   where `client` holds the settings Elasticsearch clients commonly take.
+///   where `client` contains the settings Elasticsearch clients commonly take.
 ///
 /// A setting the store does not support is collected in `ignored`, and the store logs each
 /// one as a warning.
@@ -173,8 +173,8 @@ struct ElasticsearchSettings {
         return urls
     }
 
-    /// A node URL from text such as `http://node-1:9200/` or `node-1:9200`. Without a port,
-    /// http uses 9200 and https 443, as the Python client did.
+    /// Builds a node URL from text such as `http://node-1:9200/` or `node-1:9200`. Without a
+    /// port, http uses 9200 and https 443, as the Python client did.
     static func nodeURL(_ text: String, useSSL: Bool) throws(StoreFailure) -> String {
         let withScheme = text.contains("://") ? text : (useSSL ? "https://" : "http://") + text
         guard let url = URLComponents(string: withScheme), let scheme = url.scheme?.lowercased(),

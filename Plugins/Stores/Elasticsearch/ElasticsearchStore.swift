@@ -7,7 +7,7 @@ import StorePluginSupport
 ///
 /// A missing index is created as `<index>-<yyyyMMdd-HHmmss>` (UTC) with the alias `<index>`,
 /// so it can later be reindexed behind the alias. Every write waits for a refresh
-/// (`refresh=wait_for`), so a load right after it sees the change.
+/// (`refresh=wait_for`), so a load right after it reads the change.
 ///
 /// Loading reads all documents through a point in time (PIT), a page at a time with
 /// `search_after` on `_shard_doc`, the way the Elasticsearch 8 guide "Paginate search results"
@@ -98,7 +98,8 @@ final class ElasticsearchStore: StoreBackend {
         "\(indexPath)/\(endpoint)/\(percentEncoded(jobID))"
     }
 
-    /// The id and job JSON of a search hit; nil (after a log line) for a hit without `_source`.
+    /// Extracts the id and job JSON of a search hit; returns nil, after a log line, for a hit
+    /// without `_source`.
     private func job(in hit: [String: Any]) -> (String, String)? {
         guard let id = hit["_id"] as? String else { return nil }
         guard let source = hit["_source"] as? [String: Any] else {

@@ -67,8 +67,8 @@ final class S3Store: StoreBackend {
         return response.bodyText
     }
 
-    /// Writes the object only if no object has its key (`If-None-Match: *`, which S3 answers
-    /// with 412 Precondition Failed when the key exists).
+    /// Writes the object only if no object has its key. S3 rejects a PUT with
+    /// `If-None-Match: *` with 412 Precondition Failed when the key exists.
     func create(_ jobID: String, _ jobJSON: String) throws(StoreFailure) {
         let response = host.send(putRequest(path: try objectPath(jobID), jobJSON: jobJSON, extraHeaders: ["If-None-Match: *"]))
         guard response.status == ECSS_OK else {
@@ -101,12 +101,13 @@ final class S3Store: StoreBackend {
 
     // MARK: - Keys
 
-    /// The object key of a job: `<prefix>/<id>.json`.
+    /// Returns the object key of a job: `<prefix>/<id>.json`.
     func key(for jobID: String) -> String {
         prefix.isEmpty ? "\(jobID).json" : "\(prefix)/\(jobID).json"
     }
 
-    /// The job id of a listed key, or nil when the key is not a job object at the prefix level.
+    /// Returns the job id of a listed key, or nil when the key is not a job object at the
+    /// prefix level.
     func jobID(forKey key: String) -> String? {
         let levelPrefix = prefix.isEmpty ? "" : prefix + "/"
         guard key.hasPrefix(levelPrefix), key.hasSuffix(".json") else { return nil }
@@ -115,7 +116,7 @@ final class S3Store: StoreBackend {
         return String(name)
     }
 
-    /// The percent-encoded request path of a job's object, each key segment encoded apart.
+    /// Builds the request path of a job's object, percent-encoding each key segment apart.
     private func objectPath(_ jobID: String) throws(StoreFailure) -> String {
         guard !jobID.contains("/") else {
             throw .invalid("job id \(jobID) contains \"/\", which the S3 store cannot keep at the prefix level")

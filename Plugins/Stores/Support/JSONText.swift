@@ -12,7 +12,7 @@ public enum JSONText {
     }
 
     /// True when `value` came from a JSON `true` or `false`. Foundation on Linux parses both
-    /// as NSNumber, and `as? Bool` also accepts the numbers 0 and 1, so the type tells them apart.
+    /// as NSNumber, and `as? Bool` also accepts the numbers 0 and 1, so only the type differs.
     public static func isBoolean(_ value: Any) -> Bool {
         type(of: value) == booleanType
     }

@@ -9,9 +9,9 @@
 /// - Returning from `create`, `update` or `delete` means the write is durable.
 /// - `get`, `create`, `update` and `delete` are called from several threads at once, but
 ///   never two at once for one job id.
-/// - `loadAll` visits every stored job, reading every page; a document that is not JSON is
-///   logged with its id and skipped, while JSON that is not a valid job is visited (the host
-///   validates it).
+/// - `loadAll` visits every stored job, reading every page. A document that is not JSON is
+///   logged with its id and skipped. JSON that is not a valid job is still visited, because
+///   the host validates it.
 public protocol StoreBackend: AnyObject, Sendable {
     func loadAll(_ visit: (_ jobID: String, _ jobJSON: String) throws(StoreFailure) -> Void) throws(StoreFailure)
     func get(_ jobID: String) throws(StoreFailure) -> String

@@ -156,7 +156,7 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// What a host request returned, copied out of the host's memory.
+/// The result of a host request, copied out of the host's memory.
 public struct HostResponse: Sendable {
     /// The host's verdict (see host_aws_request and host_http_request in ecss_plugin.h).
     public var status: ecss_status
@@ -184,7 +184,7 @@ private final class CStringArena {
         return UnsafePointer(pointer)
     }
 
-    /// A NULL-terminated array of C strings; nil for an empty list.
+    /// Copies `texts` into a NULL-terminated array of C strings; returns nil for an empty list.
     func nullTerminatedArray(_ texts: [String]) -> UnsafePointer<UnsafePointer<CChar>?>? {
         guard !texts.isEmpty else { return nil }
         let array = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: texts.count + 1)

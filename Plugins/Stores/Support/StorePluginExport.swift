@@ -24,8 +24,8 @@ public enum StorePluginExport {
 
     private static let state = Mutex<(opener: StoreOpener?, descriptor: BuiltDescriptor?)>((nil, nil))
 
-    /// Returns the plugin's descriptor, built on the first call and kept for the life of the
-    /// process, as the ABI requires; later calls return the same pointer.
+    /// Returns the plugin's descriptor. The first call builds it, and it stays valid for the
+    /// life of the process as the ABI requires, so later calls return the same pointer.
     public static func descriptor(typeName: String, version: String, description: String,
                                   open: @escaping StoreOpener) -> UnsafePointer<ecss_plugin_descriptor> {
         state.withLock { state in
@@ -57,7 +57,7 @@ public enum StorePluginExport {
     }
 }
 
-/// What the hooks receive as `store`: the backend and the host that opened it.
+/// The `store` pointer of the hooks: the backend and the host that opened it.
 private final class OpenedBackend {
     let backend: any StoreBackend
     let host: StoreHost
