@@ -54,6 +54,8 @@ final class ElasticsearchClient: Sendable {
                 lastFailure = "\(node) returned HTTP \(response.httpStatus)"
             } else if response.status == ECSS_RETRY {
                 lastFailure = "\(node) failed: \(response.message ?? "no response")"
+                // host_http_request returns ECSS_RETRY for a refused connection and for a
+                // timeout alike; a request that used up its timeout is taken as a timeout.
                 let elapsed = Date().timeIntervalSince(started) * 1000
                 if elapsed >= Double(settings.timeoutMilliseconds) * 0.95 && !settings.retryOnTimeout {
                     throw StoreFailure(ECSS_RETRY, "Elasticsearch \(method) \(path) timed out on \(lastFailure); "
