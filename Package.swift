@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "ecss-store-s3", type: .dynamic, targets: ["S3Store"]),
         .library(name: "ecss-store-dynamodb", type: .dynamic, targets: ["DynamoDBStore"]),
         .library(name: "ecss-store-elasticsearch", type: .dynamic, targets: ["ElasticsearchStore"]),
+        .library(name: "ecss-trigger-sqs", type: .dynamic, targets: ["SQSTrigger"]),
+        // A PluginKit store for the plugin host tests; its name keeps the daemon from loading it.
+        .library(name: "swift-test-store", type: .dynamic, targets: ["SwiftTestStore"]),
     ],
     targets: [
         // C glue
@@ -45,6 +48,8 @@ let package = Package(
 
         // The two halves and the plugin host
         .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
+        // Linked into each Swift plugin library, so it depends on none of the daemon's modules.
+        .target(name: "PluginKit", dependencies: ["PluginABI"]),
         .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "Logging"]),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
 
@@ -55,7 +60,8 @@ let package = Package(
                            "PluginHost", "Scheduler", "WebAPI"]
         ),
 
-        // Store plugins
+        // Plugins
+        .target(name: "SQSTrigger", dependencies: ["PluginKit"], path: "Plugins/SQSTrigger"),
         .target(
             name: "SQLiteStore",
             dependencies: ["PluginABI"],
@@ -76,8 +82,14 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["PluginABI", "CSQLite", "AWSClient", "TestSupport"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["PluginHost", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JobModel", "Logging", "TestSupport"]),
         .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "JobModel", "JobStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Settings come from the environment as the AWS SDKs read them: credentials (see
 /// `CredentialChain`), `AWS_PROFILE`, `AWS_REGION` / `AWS_DEFAULT_REGION` / the profile's
-/// `region`, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_MAX_ATTEMPTS`.
+/// `region`, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_MAX_ATTEMPTS`,
+/// `AWS_CA_BUNDLE`.
 ///
 /// # Thread safety
 /// Any thread may call any method at any time. Calls block the calling thread until the
@@ -34,6 +35,8 @@ public final class AWSClient: Sendable {
         let profile = files.profiles[profileName] ?? [:]
 
         let region = try Self.region(environment: environment, profile: profile, profileName: profileName)
+        var options = options
+        options.caFile = options.caFile ?? environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 } ?? profile["ca_bundle"]
         let retry = RetryStrategy(maxAttempts: try RetryStrategy.maxAttempts(environment: environment, profile: profile),
                                   baseDelay: options.retryBaseDelay, maxDelay: options.maxRetryDelay)
         let transport = AWSTransport(endpoints: try EndpointResolver(environment: environment), retry: retry, options: options)
@@ -55,8 +58,8 @@ public final class AWSClient: Sendable {
     /// Signs, sends and retries a request.
     ///
     /// - Returns: the 2xx response.
-    /// - Throws: `AWSError`, with the response when one arrived, for a non-2xx status; when
-    ///   no response arrived after the last attempt; or when credentials are missing.
+    /// - Throws: `AWSError` for a non-2xx status (with the response), when no response
+    ///   arrived after the last attempt, or when credentials are missing.
     public func send(_ request: AWSRequest) throws(AWSError) -> AWSResponse {
         try transport.send(request, region: request.region ?? region, credentials: credentialProvider)
     }

@@ -8,6 +8,9 @@ public struct AWSClientOptions: Sendable {
     /// `retryBaseDelay * 2^(n-1)`, capped at `maxRetryDelay`. The SDKs use 1 s and 20 s.
     public var retryBaseDelay: Duration = .seconds(1)
     public var maxRetryDelay: Duration = .seconds(20)
+    /// PEM file of CA certificates to trust for https endpoints; nil for `AWS_CA_BUNDLE`,
+    /// then the profile's `ca_bundle`, then the system's certificates.
+    public var caFile: String?
     /// Credentials to use in place of the default chain.
     public var credentialProvider: (any AWSCredentialProvider)?
 

@@ -9,7 +9,7 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     public var sessionToken: String?
     /// When temporary credentials stop working; nil for long-term keys.
     public var expiration: Date?
-    /// Where the credentials came from ("environment", "profile default", "container"), for logs.
+    /// The credentials' source ("environment", "profile default", "container"), for logs.
     public var source: String
 
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil,

@@ -1,8 +1,8 @@
 /// A failed AWS call: the service's error response, or the reason no response arrived.
 public struct AWSError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure this is; `isRetryable` and callers' handling depend on it.
+    /// The kind of failure, on which `isRetryable` and callers' handling depend.
     public enum Kind: Sendable, Equatable {
-        /// The service answered with a status outside 2xx.
+        /// The service responded with a status outside 2xx.
         case service
         /// No response arrived: connecting failed, the connection dropped, or a timeout passed.
         case connection
@@ -14,6 +14,8 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         case invalidRequest
         /// A 2xx response whose body is not what the operation returns.
         case invalidResponse
+        /// A wait for a resource to reach a state (a table becoming ACTIVE) passed its limit.
+        case timedOut
     }
 
     public var kind: Kind
@@ -75,7 +77,7 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
             return status >= 500 && status != 501
         case .connection:
             return transportError?.isRetryable ?? true
-        case .credentials, .configuration, .invalidRequest, .invalidResponse:
+        case .credentials, .configuration, .invalidRequest, .invalidResponse, .timedOut:
             return false
         }
     }
@@ -94,6 +96,9 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if kind == .configuration {
+            return "invalid AWS settings: \(message)"
+        }
         var text = "\(serviceTitle) \(operation) failed: "
         if kind == .service {
             text += "HTTP \(status)"

@@ -42,13 +42,14 @@ final class AWSTransport: Sendable {
                 retryCostTaken += cost
                 let delay = retry.delay(afterAttempt: attempt)
                 logRetry(error, attempt: attempt, delay: delay)
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                Thread.sleep(forTimeInterval: delay.timeInterval)
                 attempt += 1
             }
         }
     }
 
-    /// One attempt: resolve the endpoint, sign, send, and turn a non-2xx status into an error.
+    /// Makes one attempt: resolves the endpoint, signs, sends, and turns a non-2xx status
+    /// into an error.
     private func sendOnce(_ request: AWSRequest, region: String, credentials: (any AWSCredentialProvider)?) throws(AWSError) -> AWSResponse {
         var endpoint = endpoints.endpoint(service: request.service, region: region)
         var path = request.path.isEmpty ? "/" : request.path
@@ -57,23 +58,10 @@ final class AWSTransport: Sendable {
         }
         let fullPath = endpoint.basePath + path
 
-        var headers: [(name: String, value: String)] = [("Host", endpoint.hostHeader)]
-        // Curl writes Host's port form and Content-Length itself; the signed Host must match.
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key })
-        where !["host", "content-length"].contains(name.lowercased()) {
-            headers.append((name, value))
-        }
-        if let credentials {
-            let signer = SigV4Signer(credentials: try credentials.credentials(),
-                                     region: EndpointResolver.signingRegion(service: request.service, region: region, endpoint: endpoint),
-                                     service: request.service)
-            headers = signer.sign(method: request.method, path: fullPath, query: request.query,
-                                  headers: headers, payload: request.body, date: Date()).headers
-        }
-
+        let headers = try signedHeaders(request, endpoint: endpoint, path: fullPath, region: region, credentials: credentials)
         let httpRequest = HTTPRequest(method: request.method, url: endpoint.url(path: fullPath, query: request.query),
                                       headers: headers, body: request.body, timeout: options.requestTimeout,
-                                      connectTimeout: options.connectTimeout)
+                                      connectTimeout: options.connectTimeout, caFile: options.caFile)
         let httpResponse: HTTPResponse
         do throws(HTTPClientError) {
             httpResponse = try pool.perform(httpRequest)
@@ -83,6 +71,25 @@ final class AWSTransport: Sendable {
                            message: error.message, transportError: error)
         }
         return try Self.response(httpResponse, for: request)
+    }
+
+    /// Builds the headers to send: `Host`, the request's own, and the signature when
+    /// `credentials` is given.
+    private func signedHeaders(_ request: AWSRequest, endpoint: Endpoint, path: String, region: String,
+                               credentials: (any AWSCredentialProvider)?) throws(AWSError) -> [(name: String, value: String)] {
+        // Host names the endpoint that is signed for, and curl writes Content-Length, so the
+        // request's own values of both are dropped.
+        var headers: [(name: String, value: String)] = [("Host", endpoint.hostHeader)]
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key })
+        where !["host", "content-length"].contains(name.lowercased()) {
+            headers.append((name, value))
+        }
+        guard let credentials else { return headers }
+
+        let signingRegion = EndpointResolver.signingRegion(service: request.service, region: region, endpoint: endpoint)
+        let signer = SigV4Signer(credentials: try credentials.credentials(), region: signingRegion, service: request.service)
+        return signer.sign(method: request.method, path: path, query: request.query, headers: headers,
+                           payload: request.body, date: Date()).headers
     }
 
     /// Wraps a 2xx response, or throws the service's error with the response attached.
@@ -102,7 +109,7 @@ final class AWSTransport: Sendable {
     }
 
     private func logRetry(_ error: AWSError, attempt: Int, delay: Duration) {
-        let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = Int((delay.timeInterval * 1000).rounded())
         logger.info("Retrying AWS request", [
             "aws.service": error.service, "aws.operation": error.operation, "attempt": String(attempt),
             "delay_ms": String(milliseconds), "http.status": String(error.status),

@@ -76,8 +76,8 @@ struct ContainerCredentialEndpoint: Sendable {
         AWSError(kind: .configuration, service: "container-credentials", operation: "configure", message: message)
     }
 
-    /// Fetches credentials, trying up to three times while the endpoint does not answer or
-    /// answers with a 5xx status.
+    /// Fetches credentials, trying up to three times while the endpoint does not respond or
+    /// returns a 5xx status.
     func fetch() throws(AWSError) -> AWSCredentials {
         var request = HTTPRequest(method: "GET", url: url, timeout: .seconds(5), connectTimeout: .seconds(2))
         if let authorization = try authorization() {
@@ -90,7 +90,7 @@ struct ContainerCredentialEndpoint: Sendable {
                 response = try http.send(request)
             } catch {
                 guard error.isRetryable, attempt < 3 else {
-                    throw credentialsError("the container credentials endpoint \(url) did not answer: \(error.message)")
+                    throw credentialsError("the container credentials endpoint \(url) did not respond: \(error.message)")
                 }
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.1 * Double(attempt))
@@ -105,7 +105,7 @@ struct ContainerCredentialEndpoint: Sendable {
         }
     }
 
-    /// The Authorization header value, read from the token file when one is set.
+    /// Reads the Authorization header value, from the token file when one is set.
     private func authorization() throws(AWSError) -> String? {
         guard let tokenFile else { return token }
         do {

@@ -56,16 +56,26 @@ enum CredentialChain {
                                                            sessionToken: nonEmpty(profile["aws_session_token"]),
                                                            source: "profile \(profileName)"))
         }
-        guard let roleARN = nonEmpty(profile["role_arn"]) else { return nil }
-        if let tokenFile = nonEmpty(profile["web_identity_token_file"]) {
-            return WebIdentityCredentialProvider(roleARN: roleARN, tokenFile: tokenFile,
-                                                 sessionName: nonEmpty(profile["role_session_name"]),
-                                                 transport: transport, region: region)
+        if let roleARN = nonEmpty(profile["role_arn"]) {
+            if let tokenFile = nonEmpty(profile["web_identity_token_file"]) {
+                return WebIdentityCredentialProvider(roleARN: roleARN, tokenFile: tokenFile,
+                                                     sessionName: nonEmpty(profile["role_session_name"]),
+                                                     transport: transport, region: region)
+            }
+            throw configurationError("profile \(profileName) assumes role \(roleARN) without web_identity_token_file, which this client does not support; give the profile keys or a web identity token file")
         }
-        // NOTE: role_arn with source_profile or credential_source (STS AssumeRole) is not
-        // supported; such profiles are rejected here rather than silently skipped.
-        throw configurationError("profile \(profileName) assumes role \(roleARN) without web_identity_token_file, which this client does not support; give the profile keys or a web identity token file")
+        // NOTE: role_arn with source_profile or credential_source (STS AssumeRole),
+        // credential_process and IAM Identity Center (SSO) profiles are not supported. Such
+        // profiles are rejected here rather than skipped, so that the chain never falls
+        // through to other credentials without the operator knowing.
+        if let setting = unsupportedSettings.first(where: { nonEmpty(profile[$0]) != nil }) {
+            throw configurationError("profile \(profileName) uses \(setting), which this client does not support; give the profile keys or a web identity token file")
+        }
+        return nil
     }
+
+    /// Profile settings of credential sources that this client does not implement.
+    private static let unsupportedSettings = ["credential_process", "sso_session", "sso_start_url"]
 
     private static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }

@@ -14,7 +14,8 @@ enum Crypto {
                 EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
             }
         }
-        // EVP_Digest fails only when the allocator does; nothing can continue after that.
+        // EVP_Digest fails only when OpenSSL cannot set up the digest (no memory or no
+        // provider), and nothing can continue after that.
         precondition(succeeded == 1 && length == digestLength, "EVP_Digest(SHA-256) failed")
         return digest
     }

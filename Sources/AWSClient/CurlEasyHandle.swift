@@ -11,7 +11,8 @@ final class CurlEasyHandle: @unchecked Sendable {
 
     init() {
         guard let handle = curl_easy_init() else {
-            // curl_easy_init fails only when memory allocation fails.
+            // curl_easy_init returns NULL only when it cannot allocate or set up a handle,
+            // and nothing can continue after that.
             preconditionFailure("curl_easy_init failed")
         }
         raw = handle
@@ -123,7 +124,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         return list
     }
 
-    /// The header lines of the final response (after any 1xx responses), as received.
+    /// Reads the header lines of the final response (after any 1xx responses), as received.
     private func receivedHeaders() -> [(name: String, value: String)] {
         var lines: [(name: String, value: String)] = []
         var previous: UnsafeMutablePointer<curl_header>?
@@ -141,9 +142,9 @@ final class CurlEasyHandle: @unchecked Sendable {
         }
     }
 
+    /// Converts a timeout to curl's milliseconds, at least 1 because 0 means no limit.
     private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        max(1, Int((duration.timeInterval * 1000).rounded(.up)))
     }
 
     private static func isValidHeaderName(_ name: String) -> Bool {

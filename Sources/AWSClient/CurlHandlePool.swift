@@ -12,12 +12,13 @@ final class CurlHandlePool: Sendable {
     /// The pool that `HTTPClient` and `AWSClient` share.
     static let shared = CurlHandlePool()
 
-    /// Handles kept idle at most; more handles are created while more requests run at
-    /// once, and cleaned up when they come back to a full list.
+    /// Maximum number of idle handles kept. While more requests run at once, more handles
+    /// are created, and those that come back to a full list are cleaned up.
     let maxIdleHandles: Int
     private let idle = Mutex<[CurlEasyHandle]>([])
 
-    /// curl_global_init is not thread-safe; a static initialiser runs exactly once.
+    /// curl_global_init is not thread-safe, so it runs in a static initialiser, which Swift
+    /// runs exactly once.
     private static let globalInit: Void = {
         let code = ccurl_global_init()
         precondition(code == CURLE_OK, "curl_global_init failed: \(String(cString: curl_easy_strerror(code)))")

@@ -28,7 +28,7 @@ public struct DynamoDB: Sendable {
     }
 
     /// Waits until a table's status is ACTIVE, reading it every `interval`.
-    /// - Throws: `AWSError` of kind `.invalidResponse` when `timeout` passes first.
+    /// - Throws: `AWSError` of kind `.timedOut` when `timeout` passes first.
     public func waitUntilTableActive(_ tableName: String, timeout: Duration = .seconds(120),
                                      interval: Duration = .seconds(2)) throws(AWSError) {
         let deadline = ContinuousClock.now + timeout
@@ -36,10 +36,10 @@ public struct DynamoDB: Sendable {
             let status = try describeTable(tableName)["TableStatus"] as? String
             if status == "ACTIVE" { return }
             guard ContinuousClock.now + interval < deadline else {
-                throw AWSError(kind: .invalidResponse, service: "dynamodb", operation: "DescribeTable",
+                throw AWSError(kind: .timedOut, service: "dynamodb", operation: "DescribeTable",
                                message: "table \(tableName) is still \(status ?? "without a status") after \(timeout)")
             }
-            Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+            Thread.sleep(forTimeInterval: interval.timeInterval)
         }
     }
 
@@ -63,7 +63,7 @@ public struct DynamoDB: Sendable {
         _ = try call("PutItem", input)
     }
 
-    /// Deletes an item; deleting a key that does not exist succeeds unless a condition says otherwise.
+    /// Deletes an item. Deleting a key that does not exist succeeds unless a condition fails.
     /// - Throws: `AWSError` with code `ConditionalCheckFailedException` when the condition fails.
     public func deleteItem(tableName: String, key: [String: Any], conditionExpression: String? = nil,
                            expressionAttributeNames: [String: String]? = nil,

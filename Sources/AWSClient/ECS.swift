@@ -32,8 +32,8 @@ public struct ECS: Sendable {
     }
 
     /// Describes tasks, in batches of 100 (the API's limit).
-    /// - Returns: the task objects as the API returns them; tasks that ECS no longer knows
-    ///   are left out.
+    /// - Returns: the task objects as the API returns them. Tasks that ECS cannot find are
+    ///   left out.
     public func describeTasks(cluster: String, taskARNs: [String]) throws(AWSError) -> [[String: Any]] {
         var tasks: [[String: Any]] = []
         var start = 0

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a request goes: scheme, host, port and any base path of the endpoint.
+/// A request's destination: scheme, host, port and any base path of the endpoint.
 struct Endpoint: Sendable, Equatable {
     var scheme: String
     var host: String
@@ -17,7 +17,7 @@ struct Endpoint: Sendable, Equatable {
         return "\(name):\(port)"
     }
 
-    /// The full URL for a percent-encoded path and query.
+    /// Builds the full URL for a percent-encoded path and query.
     func url(path: String, query: String?) -> String {
         var text = "\(scheme)://\(hostHeader)\(basePath)\(path)"
         if let query, !query.isEmpty {
@@ -61,13 +61,13 @@ struct EndpointResolver: Sendable {
         }
     }
 
-    /// The variable suffix for a service: its signing name in uppercase with `-` as `_`
-    /// (`dynamodb` is `DYNAMODB`).
+    /// Returns the variable suffix for a service: its signing name in uppercase with `-` as
+    /// `_` (`dynamodb` is `DYNAMODB`).
     static func environmentKey(service: String) -> String {
         service.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
     }
 
-    /// The endpoint for `service` in `region`.
+    /// Finds the endpoint for `service` in `region`.
     func endpoint(service: String, region: String) -> Endpoint {
         if let endpoint = serviceEndpoints[Self.environmentKey(service: service)] ?? globalEndpoint {
             return endpoint
@@ -77,7 +77,8 @@ struct EndpointResolver: Sendable {
         return Endpoint(scheme: "https", host: host, port: nil, basePath: "", isCustom: false)
     }
 
-    /// The region to sign for: IAM's global endpoint signs for us-east-1 (cn-north-1 in China).
+    /// Returns the region to sign for, which is us-east-1 (cn-north-1 in China) for IAM's
+    /// global endpoint.
     static func signingRegion(service: String, region: String, endpoint: Endpoint) -> String {
         guard service == "iam", !endpoint.isCustom else { return region }
         return region.hasPrefix("cn-") ? "cn-north-1" : "us-east-1"

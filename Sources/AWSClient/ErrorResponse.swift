@@ -27,7 +27,7 @@ struct ErrorResponse {
         }
     }
 
-    /// The request id from the headers services use.
+    /// Reads the request id from the headers that services use.
     static func requestID(headers: [String: String]) -> String? {
         headers["x-amzn-requestid"] ?? headers["x-amz-request-id"] ?? headers["x-amzn-request-id"]
     }
@@ -42,7 +42,7 @@ struct ErrorResponse {
 
     private mutating func readXML(_ body: Data) {
         guard let root = XMLBody.root(body) else { return }
-        // S3 answers <Error>, the Query protocol <ErrorResponse><Error>, and some services
+        // S3 returns <Error>, the Query protocol <ErrorResponse><Error>, and some services
         // <ErrorResponse><Errors><Error>.
         let error = (root.localName ?? root.name) == "Error" ? root : root.child("Error") ?? root.descendant("Errors", "Error")
         code = error?.text(of: "Code")
@@ -53,8 +53,9 @@ struct ErrorResponse {
         }
     }
 
-    /// The shape name in a JSON error type: `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`
-    /// and `ValidationException:http://internal.amazon.com/` both name their last part.
+    /// Extracts the shape name from a JSON error type, which is its last part in both
+    /// `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` and
+    /// `ValidationException:http://internal.amazon.com/`.
     static func shapeName(_ type: String) -> String {
         var name = Substring(type)
         if let hash = name.lastIndex(of: "#") {

@@ -7,7 +7,7 @@
 public struct HTTPClient: Sendable {
     private let pool: CurlHandlePool
 
-    /// A client on the process-wide handle pool.
+    /// Creates a client on the process-wide handle pool.
     public init() {
         pool = CurlHandlePool.shared
     }

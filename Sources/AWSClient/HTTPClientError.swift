@@ -14,7 +14,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equatab
     }
 
     public var code: Code
-    /// What failed, with libcurl's detail.
+    /// A description of the failure, with libcurl's detail.
     public var message: String
     /// The libcurl result code (`CURLcode`), 0 when curl was not involved.
     public var curlCode: Int

@@ -64,7 +64,7 @@ public struct HTTPResponse: Sendable {
         return result
     }
 
-    /// The first value of a header, by case-insensitive name.
+    /// Looks up the first value of a header by case-insensitive name.
     public func header(_ name: String) -> String? {
         headerLines.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }

@@ -8,8 +8,8 @@ import Synchronization
 /// (`http://[fd00:ec2::254]` when `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6`). Each call
 /// waits `AWS_METADATA_SERVICE_TIMEOUT` seconds (default 1) and is tried
 /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` times (default 1), as the AWS SDKs do. When the
-/// token request is answered 403, 404 or 405 the provider falls back to IMDSv1 unless
-/// `AWS_EC2_METADATA_V1_DISABLED=true`.
+/// service rejects the token request with 403, 404 or 405, the provider falls back to
+/// IMDSv1 unless `AWS_EC2_METADATA_V1_DISABLED=true`.
 public final class InstanceMetadataCredentialProvider: AWSCredentialProvider {
     public let name = "instance metadata"
     private let client: InstanceMetadataClient
@@ -112,7 +112,7 @@ final class InstanceMetadataClient: Sendable {
         return String(decoding: response.body, as: UTF8.self)
     }
 
-    /// The token header for the next request; empty when the service offers only IMDSv1.
+    /// Builds the token header for the next request, empty when the service offers only IMDSv1.
     private func tokenHeader() throws(AWSError) -> [(name: String, value: String)] {
         let current = now()
         if let cached = token.withLock({ $0 }), cached.renewAt > current {
@@ -141,7 +141,7 @@ final class InstanceMetadataClient: Sendable {
                 return try http.send(request)
             } catch {
                 guard error.isRetryable, attempt < attempts else {
-                    throw Self.credentialsError("the instance metadata service at \(endpoint) did not answer: \(error.message)")
+                    throw Self.credentialsError("the instance metadata service at \(endpoint) did not respond: \(error.message)")
                 }
                 attempt += 1
             }

@@ -69,8 +69,8 @@ struct ProfileFiles: Sendable {
         return profiles
     }
 
-    /// The profile a section line opens, or nil for sections that are not profiles
-    /// (`[sso-session x]`, `[services x]`) or that are malformed.
+    /// Reads the profile name that a section line opens, or nil for sections that are not
+    /// profiles (`[sso-session x]`, `[services x]`) or that are malformed.
     private static func sectionProfileName(_ line: String, isConfigFile: Bool) -> String? {
         guard let close = line.firstIndex(of: "]") else { return nil }
         let name = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)

@@ -19,7 +19,7 @@ enum QueryProtocol {
                           body: Data(body.utf8), region: region)
     }
 
-    /// The `<OperationResult>` element of a response, or the root when there is none.
+    /// Finds the `<OperationResult>` element of a response, or the root when there is none.
     /// - Throws: `AWSError` of kind `.invalidResponse` when the body is not XML.
     static func result(of response: AWSResponse, service: String, operation: String) throws(AWSError) -> XMLElement {
         guard let root = XMLBody.root(response.body) else {

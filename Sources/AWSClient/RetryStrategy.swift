@@ -5,8 +5,11 @@ import Synchronization
 /// full jitter, and a retry quota that stops retries while most requests fail.
 ///
 /// The n-th retry waits a random time between 0 and `min(baseDelay * 2^(n-1), maxDelay)`.
-/// The quota starts at 500 and each retry takes 5 from it (10 after a timeout); a success
+/// The quota starts at 500, and each retry takes 5 from it (10 after a timeout). A success
 /// gives back what its retries took, or 1 when it needed none.
+///
+/// NOTE: `AWS_RETRY_MODE` is not read. Every client uses standard mode, because adaptive
+/// mode's client-side rate limiting is not implemented.
 final class RetryStrategy: Sendable {
     let maxAttempts: Int
     let baseDelay: Duration
@@ -29,9 +32,15 @@ final class RetryStrategy: Sendable {
     /// - Throws: `AWSError` of kind `.configuration` when the value is not a whole number of
     ///   at least 1.
     static func maxAttempts(environment: [String: String], profile: [String: String]) throws(AWSError) -> Int {
-        let (variable, text): (String, String?) = environment["AWS_MAX_ATTEMPTS"].map { ("AWS_MAX_ATTEMPTS", $0) }
-            ?? ("max_attempts in the profile", profile["max_attempts"])
-        guard let text, !text.isEmpty else { return 3 }
+        let variable: String
+        let text: String
+        if let value = environment["AWS_MAX_ATTEMPTS"], !value.isEmpty {
+            (variable, text) = ("AWS_MAX_ATTEMPTS", value)
+        } else if let value = profile["max_attempts"], !value.isEmpty {
+            (variable, text) = ("max_attempts in the profile", value)
+        } else {
+            return 3
+        }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
             throw AWSError(kind: .configuration, service: "aws", operation: "configure",
                            message: "\(variable) is \"\(text)\"; set it to a whole number of attempts of at least 1")
@@ -39,7 +48,7 @@ final class RetryStrategy: Sendable {
         return value
     }
 
-    /// The wait before the retry that follows failed attempt `attempt` (1 for the first).
+    /// Picks the wait before the retry that follows failed attempt `attempt` (1 for the first).
     func delay(afterAttempt attempt: Int) -> Duration {
         let exponent = min(attempt - 1, 30)
         let ceiling = min(baseDelay * (1 << exponent), maxDelay)

@@ -115,7 +115,7 @@ public struct S3: Sendable {
         }
     }
 
-    /// The path-style path of a bucket or an object, percent-encoded (`/` kept in keys).
+    /// Builds the path-style path of a bucket or an object, percent-encoded (`/` kept in keys).
     static func path(_ bucket: String, _ key: String? = nil) -> String {
         var path = "/" + SigV4Signer.percentEncode(bucket, keepingSlashes: false)
         if let key {

@@ -3,10 +3,10 @@ import Foundation
 /// Signs requests with AWS Signature Version 4 (`AWS4-HMAC-SHA256`) in the Authorization
 /// header.
 ///
-/// The signer follows the published algorithm and its test suite: the canonical request
-/// (method, canonical URI, canonical query, canonical headers, signed header names, payload
-/// hash), the string to sign, and the signing key derived from the secret key, date, region
-/// and service.
+/// The signer follows the published algorithm and its test suite. It builds the canonical
+/// request (method, canonical URI, canonical query, canonical headers, signed header names,
+/// payload hash) and the string to sign, and signs that with a key derived from the secret
+/// key, date, region and service.
 ///
 /// S3 differs from the other services in two ways, both selected by `isS3`: the path is
 /// signed exactly as sent (no dot-segment removal and no second round of percent-encoding),
@@ -98,8 +98,8 @@ public struct SigV4Signer: Sendable {
         return Crypto.hmacSHA256(key: serviceKey, message: Array("aws4_request".utf8))
     }
 
-    /// The canonical URI: for S3 the path as sent; for other services the path with dot
-    /// segments and empty segments removed, percent-encoded once more.
+    /// Builds the canonical URI. For S3 it is the path as sent. For other services it is the
+    /// path without dot segments and empty segments, percent-encoded once more.
     func canonicalURI(_ path: String) -> String {
         if path.isEmpty { return "/" }
         if isS3 { return path }
@@ -121,8 +121,9 @@ public struct SigV4Signer: Sendable {
         return leading + segments.joined(separator: "/") + trailing
     }
 
-    /// The canonical query: each parameter decoded and encoded again with the SigV4 rules,
-    /// sorted by name and then by value; a parameter without `=` gets an empty value.
+    /// Builds the canonical query. Each parameter is decoded and encoded again with the SigV4
+    /// rules, and the parameters are sorted by name and then by value. A parameter without
+    /// `=` gets an empty value.
     static func canonicalQuery(_ query: String) -> String {
         var pairs: [(String, String)] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
@@ -146,9 +147,9 @@ public struct SigV4Signer: Sendable {
         return percentEncode(decoded, keepingSlashes: false)
     }
 
-    /// The canonical header block and the signed header list. Names are lowercased and
-    /// sorted; values are trimmed, runs of spaces become one, folded lines are joined with
-    /// commas, and values of a repeated name are joined with commas in order.
+    /// Builds the canonical header block and the signed header list. Names are lowercased
+    /// and sorted. Values are trimmed, and runs of spaces become one. Folded lines, and the
+    /// values of a repeated name in order, are joined with commas.
     static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> (block: String, signed: String) {
         var values: [String: [String]] = [:]
         for (name, value) in headers {

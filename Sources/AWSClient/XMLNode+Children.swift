@@ -4,23 +4,23 @@ import FoundationXML
 #endif
 
 extension XMLElement {
-    /// The child elements with local name `name`, ignoring namespaces (S3 and STS answer
-    /// in their own default namespaces).
+    /// Finds the child elements with local name `name`, ignoring namespaces, because S3 and
+    /// STS respond in their own default namespaces.
     func children(named name: String) -> [XMLElement] {
         (children ?? []).compactMap { $0 as? XMLElement }.filter { ($0.localName ?? $0.name) == name }
     }
 
-    /// The first child element with local name `name`.
+    /// Finds the first child element with local name `name`.
     func child(_ name: String) -> XMLElement? {
         children(named: name).first
     }
 
-    /// The text of the first child element with local name `name`.
+    /// Reads the text of the first child element with local name `name`.
     func text(of name: String) -> String? {
         child(name)?.stringValue
     }
 
-    /// The element reached by following child names from this one.
+    /// Finds the element reached by following child names from this one.
     func descendant(_ path: String...) -> XMLElement? {
         var element: XMLElement? = self
         for name in path {

@@ -27,6 +27,9 @@ public struct Configuration: Sendable, Equatable {
     /// Problems that do not stop the daemon (such as unknown `ECSS_` variables), to log at
     /// start-up once logging is configured.
     public var warnings: [String] = []
+    /// Every non-empty `ECSS_*` value with its placeholders filled, by variable name; plugins
+    /// read these with host_config_get.
+    public var values: [String: String] = [:]
 
     public init(ecsCluster: String) {
         self.ecsCluster = ecsCluster
@@ -50,6 +53,7 @@ public struct Configuration: Sendable, Equatable {
                 variable: "ECSS_ECS_CLUSTER", "missing; set it to the ECS cluster in which jobs start tasks")
         }
         var configuration = Configuration(ecsCluster: cluster)
+        configuration.values = values
         configuration.warnings = unknownVariableWarnings(environment)
         if let name = values["ECSS_NAME"] { configuration.name = name }
         if let level = values["ECSS_LOG_LEVEL"] { configuration.logLevel = try logLevel(level) }

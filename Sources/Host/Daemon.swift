@@ -1,9 +1,11 @@
+import AWSClient
 import Config
 import Foundation
 import HTTPServer
 import JobModel
 import JobStore
 import Logging
+import PluginHost
 import WebAPI
 
 /// The daemon's life: read the configuration, start each part in order, serve until
@@ -18,6 +20,9 @@ final class Daemon {
 
     let configuration: Configuration
     let logger = Logger(component: "daemon")
+    private var aws: AWSClient?
+    private var plugins: PluginHost?
+    private var triggers: (any TriggerService) = NoTriggers()
     private var store: (any JobStore)?
     private var registry: JobRegistry?
     private var server: HTTPServer?
@@ -54,7 +59,12 @@ final class Daemon {
     /// Starts every part; on failure the parts started so far stay for `stop()` to close.
     func start() throws(StartupError) {
         try configureLogging()
-        let store = try openStore()
+        let aws = try connectAWS()
+        self.aws = aws
+        let plugins = loadPlugins(aws: aws)
+        self.plugins = plugins
+        triggers = PluginTriggerService(host: plugins, timeout: .milliseconds(Int(configuration.triggerTimeout * 1000)))
+        let store = try openStore(plugins: plugins)
         self.store = store
         let registry = try loadJobs(from: store)
         self.registry = registry
@@ -71,6 +81,8 @@ final class Daemon {
         server = nil
         store?.close()
         store = nil
+        plugins?.shutdown()
+        plugins = nil
         logger.info("ecs-scheduler stopped")
         LogSystem.shared.flush()
     }
@@ -90,7 +102,28 @@ final class Daemon {
         }
     }
 
-    private func openStore() throws(StartupError) -> any JobStore {
+    /// Builds the AWS client from the standard AWS variables. Credentials are read lazily,
+    /// at the first request, so only a missing or invalid region or profile stops the start.
+    private func connectAWS() throws(StartupError) -> AWSClient {
+        do {
+            return try AWSClient(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw StartupError("invalid configuration: \(error.message)", exitStatus: 2)
+        }
+    }
+
+    private func loadPlugins(aws: AWSClient) -> PluginHost {
+        var settings = configuration.values
+        settings["aws.region"] = aws.region
+        let host = PluginHost(searchPath: .standard(pluginFolders: configuration.pluginPaths),
+                              settings: settings, network: AWSNetworkServices(client: aws))
+        if !host.rejections.isEmpty {
+            logger.warning("starting without rejected plugins", ["count": String(host.rejections.count)])
+        }
+        return host
+    }
+
+    private func openStore(plugins: PluginHost) throws(StartupError) -> any JobStore {
         guard let selection = configuration.store else {
             logger.warning("no job store configured; jobs live in memory and are lost at exit",
                            ["fix": "set ECSS_SQLITE_FILE, ECSS_S3_BUCKET, ECSS_DYNAMODB_TABLE or ECSS_CONFIG_FILE"])
@@ -100,11 +133,21 @@ final class Daemon {
             logger.warning("memory store selected; jobs are lost at exit", ["source": selection.source])
             return InMemoryJobStore()
         }
-        // NOTE: store plugins are opened by the plugin host, which is not wired in yet. Until
-        // then a configured store stops the start, so that no job is lost in memory.
-        throw StartupError(
-            "invalid configuration: \(selection.source): the \(selection.kind) store needs the plugin host, "
-                + "which this build does not include yet; unset it to keep jobs in memory", exitStatus: 2)
+        guard let plugin = plugins.stores[selection.kind] else {
+            let loaded = plugins.storeNames.isEmpty ? "none" : plugins.storeNames.joined(separator: ", ")
+            throw StartupError(
+                "invalid configuration: \(selection.source): no store plugin named \(selection.kind) is loaded "
+                    + "(loaded stores: \(loaded)); check ECSS_PLUGIN_PATH and the start-up log", exitStatus: 2)
+        }
+        do {
+            return try PluginJobStore(plugin: plugin, settingsJSON: selection.settings.serializedString()) { id, json in
+                try JobValidator.decodeStored(id: id, json: json)
+            }
+        } catch {
+            let status: Int32 = error.code == .invalidSettings ? 2 : 1
+            let prefix = status == 2 ? "invalid configuration: \(selection.source): " : "cannot open the \(selection.kind) store: "
+            throw StartupError(prefix + error.message, exitStatus: status)
+        }
     }
 
     private func loadJobs(from store: any JobStore) throws(StartupError) -> JobRegistry {
@@ -121,7 +164,7 @@ final class Daemon {
     }
 
     private func startHTTPServer(registry: JobRegistry) throws(StartupError) -> HTTPServer {
-        let api = WebAPI(registry: registry)
+        let api = WebAPI(registry: registry, triggers: triggers)
         let server = HTTPServer(host: configuration.host, port: configuration.port,
                                 configuration: WebAPI.serverConfiguration(), handler: api.handle)
         do {

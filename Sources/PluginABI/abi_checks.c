@@ -7,3 +7,6 @@ _Static_assert(offsetof(ecss_plugin_descriptor, struct_size) == 4, "struct_size 
 _Static_assert(offsetof(ecss_host_api, struct_size) == 0, "struct_size must come first");
 _Static_assert(offsetof(ecss_trigger_hooks, struct_size) == 0, "struct_size must come first");
 _Static_assert(offsetof(ecss_store_hooks, struct_size) == 0, "struct_size must come first");
+_Static_assert(offsetof(ecss_aws_request, struct_size) == 0, "struct_size must come first");
+_Static_assert(offsetof(ecss_http_request, struct_size) == 0, "struct_size must come first");
+_Static_assert(offsetof(ecss_http_response, struct_size) == 0, "struct_size must come first");

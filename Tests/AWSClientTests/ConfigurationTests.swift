@@ -6,8 +6,8 @@ import TestSupport
 /// Credentials and settings from the environment and the shared files, written to a
 /// temporary folder and selected with AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE.
 @Suite struct ConfigurationTests {
-    /// An environment with the two files written to a new folder, `HOME` in that folder,
-    /// and instance metadata switched off.
+    /// Writes the two files to a new folder and returns an environment that names them,
+    /// with `HOME` in that folder and instance metadata switched off.
     static func environment(credentials: String = "", config: String = "",
                             _ extra: [String: String] = [:]) throws -> [String: String] {
         let folder = try PackagePaths.temporaryDirectory("aws-profiles")
@@ -60,6 +60,9 @@ import TestSupport
             [profile assumer]
             role_arn = arn:aws:iam::123456789012:role/other
             source_profile = default
+
+            [profile process]
+            credential_process = /usr/local/bin/get-credentials
 
             [sso-session corp]
             sso_region = us-east-1
@@ -139,6 +142,15 @@ import TestSupport
         }
         #expect(error?.kind == .configuration)
         #expect(error?.message.contains("profile assumer") == true)
+    }
+
+    @Test func credentialProcessIsRejected() throws {
+        let error = #expect(throws: AWSError.self) {
+            try AWSClient(environment: Self.environment(credentials: Self.files.credentials, config: Self.files.config,
+                                                        ["AWS_PROFILE": "process", "AWS_REGION": "us-east-1"]))
+        }
+        #expect(error?.kind == .configuration)
+        #expect(error?.message.contains("profile process uses credential_process") == true)
     }
 
     @Test func missingRegionIsRejected() throws {

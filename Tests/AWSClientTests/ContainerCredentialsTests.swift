@@ -9,7 +9,7 @@ import TestSupport
     /// 2030-01-01T00:00:00Z; the stub's credentials expire relative to it.
     static let start = Date(timeIntervalSince1970: 1_893_456_000)
 
-    /// A stub that hands out `AKIDCONTAINER<n>` for the n-th request, expiring at
+    /// Starts a stub that hands out `AKIDCONTAINER<n>` for the n-th request, expiring at
     /// `expirations[n-1]` (the last one repeats), when the Authorization header is `token`.
     static func endpoint(token: String?, expirations: [Date], failing: SharedFlag = SharedFlag()) throws -> StubHTTPServer {
         let count = Mutex(0)

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import AWSClient
 
-/// The plain HTTP client, against a stub server and an `openssl s_server` on loopback.
+/// Tests of the plain HTTP client against a stub server and an `openssl s_server` on loopback.
 @Suite struct HTTPClientTests {
     /// A stub that returns the request's method, target, body and `X-Probe` header.
     static func echoServer() throws -> StubHTTPServer {
@@ -136,6 +136,24 @@ import TestSupport
         #expect(trusted.status == 200)
         #expect(unverified.status == 200)
     }
+
+    @Test func awsClientTrustsCABundle() throws {
+        let tls = try TLSServer()
+        defer { tls.stop() }
+        var environment = [
+            "AWS_ENDPOINT_URL": "https://127.0.0.1:\(tls.port)", "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1",
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "HOME": "/nonexistent",
+        ]
+        let request = AWSRequest(service: "s3", operation: "ListBuckets", method: "GET")
+
+        let untrusted = #expect(throws: AWSError.self) { try AWSClient(environment: environment).send(request) }
+        environment["AWS_CA_BUNDLE"] = tls.certificatePath
+        let response = try AWSClient(environment: environment).send(request)
+
+        #expect(untrusted?.transportError?.code == .tlsFailed)
+        #expect(untrusted?.isRetryable == false)
+        #expect(response.status == 200)
+    }
 }
 
 /// `openssl s_server -www` with a new self-signed certificate for 127.0.0.1.
@@ -158,17 +176,15 @@ final class TLSServer {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try withDefaultSignalMask { try process.run() }
         guard waitForLoopbackPort(port, timeout: 10) else {
             process.terminate()
             throw TestSupportError("openssl s_server did not listen on port \(port) within 10 s")
         }
     }
 
-    /// Kills the server with SIGKILL, because s_server (OpenSSL 3.0) started from the test
-    /// process does not stop on SIGTERM.
     func stop() {
-        kill(process.processIdentifier, SIGKILL)
+        process.terminate()
         process.waitUntilExit()
     }
 

@@ -89,7 +89,7 @@ import Testing
         let error = #expect(throws: AWSError.self) { try provider.credentials() }
 
         #expect(error?.kind == .credentials)
-        #expect(error?.message.contains("did not answer") == true)
+        #expect(error?.message.contains("did not respond") == true)
     }
 
     @Test func clientFallsBackToInstanceMetadata() throws {

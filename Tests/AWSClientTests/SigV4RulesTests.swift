@@ -68,7 +68,7 @@ import Testing
         let signature = signer.sign(method: "POST", path: "/", query: nil, headers: [("Host", "localhost")],
                                     payload: Data(), date: Self.exampleDate)
 
-        #expect(signature.headers.contains { $0.name == "X-Amz-Security-Token" && $0.value == "token/with+symbols==" })
+        #expect(signature.headers.first { $0.name == "X-Amz-Security-Token" }?.value == "token/with+symbols==")
         #expect(signature.canonicalRequest.contains("\nx-amz-security-token:token/with+symbols==\n"))
         #expect(signature.authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token,"))
         #expect(signature.authorization.contains("/20130524/eu-west-1/sqs/aws4_request,"))

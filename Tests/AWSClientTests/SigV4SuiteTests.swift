@@ -9,7 +9,7 @@ import Testing
     static let suiteFolder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         .appendingPathComponent("aws-sigv4-test-suite/aws-sig-v4-test-suite")
 
-    /// Every folder that holds a `.req` file, as a path relative to the suite folder.
+    /// Every folder that contains a `.req` file, as a path relative to the suite folder.
     static let caseNames: [String] = {
         let enumerator = FileManager.default.enumerator(at: suiteFolder, includingPropertiesForKeys: nil)!
         var names: [String] = []
@@ -62,13 +62,13 @@ import Testing
         #expect(Self.signatureValue(older.authorization) == Self.signatureValue(expectedAuthorization))
     }
 
-    /// Two cases of the published suite disagree with themselves: their `.req` and `.creq`
-    /// files carry a `Content-Length` header (and, in the `-parameters` case, the content
-    /// type `...; charset=utf-8`), but their `.sts` and `.authz` were computed from an older
-    /// request without `Content-Length` and with the content type given here. The
-    /// `-parameters` case's `.authz` even lists `content-length` among the signed headers
-    /// while its signature leaves it out. No signer can match all three files from one
-    /// request, so for these cases the string to sign and the signature are checked
+    /// Two cases of the published suite disagree with themselves. Their `.req` and `.creq`
+    /// files carry a `Content-Length` header, and the `-parameters` case has the content
+    /// type `...; charset=utf-8`. Their `.sts` and `.authz` files, however, were computed
+    /// from an older request without `Content-Length` and with the content type given
+    /// here. The `-parameters` case's `.authz` even lists `content-length` among the signed
+    /// headers while its signature leaves it out. No signer can match all three files from
+    /// one request, so for these cases the string to sign and the signature are checked
     /// against the older request.
     static let errata: [String: String] = [
         "post-x-www-form-urlencoded": "application/x-www-form-urlencoded",

@@ -48,18 +48,27 @@ import Testing
         #expect(longSleep.body
             == #"{"id":"long-sleep-task","link":{"href":"/jobs/long-sleep-task","rel":"item","title":"Job for long-sleep-task"}}"#)
 
-        // NOTE: the walkthrough's consumer-task uses the sqs trigger, which the plugin host
-        // loads. Until the daemon wires the plugin host in, it rejects the trigger type.
         let consumer = try daemon.send("POST", "/jobs", json: """
             {"taskDefinition": "consumer-task", "schedule": "? */3",
              "trigger": {"type": "sqs", "queueName": "consumer-task-queue", "messagesPerTask": 100}}
             """)
-        #expect(consumer.status == 400)
-        #expect(consumer.body.contains("Unknown trigger type sqs"))
+        #expect(consumer.status == 201)
+        #expect(consumer.body
+            == #"{"id":"consumer-task","link":{"href":"/jobs/consumer-task","rel":"item","title":"Job for consumer-task"}}"#)
+
+        let capped = try daemon.send("PUT", "/jobs/consumer-task", json: #"{"maxCount": 10}"#)
+        #expect(capped.status == 200)
+        #expect(try daemon.send("GET", "/jobs/consumer-task").body.contains(#""maxCount":10"#))
+
+        let badTrigger = try daemon.send("POST", "/jobs", json: """
+            {"taskDefinition": "consumer-task", "id": "no-queue", "schedule": "0", "trigger": {"type": "sqs"}}
+            """)
+        #expect(badTrigger.status == 400)
+        #expect(badTrigger.body.contains("sqs trigger requires queueName"))
 
         let list = try daemon.send("GET", "/jobs?skip=0&count=1")
         #expect(list.status == 200)
-        #expect(list.body.hasPrefix(#"{"jobs":[{"id":"long-sleep-task""#))
+        #expect(list.body.hasPrefix(#"{"jobs":[{"id":"consumer-task""#))
         #expect(list.body.hasSuffix(#""next":"/jobs?skip=1&count=1"}"#))
 
         let deleted = try daemon.send("DELETE", "/jobs/long-sleep-task")

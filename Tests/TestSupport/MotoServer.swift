@@ -30,7 +30,8 @@ public final class MotoServer: @unchecked Sendable {
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        // Started with no signals blocked, so that terminate() can stop it.
+        try withDefaultSignalMask { try process.run() }
         guard waitForLoopbackPort(port, timeout: 30) else {
             process.terminate()
             throw TestSupportError("moto_server did not listen on port \(port) within 30 s")

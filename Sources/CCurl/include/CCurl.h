@@ -1,6 +1,6 @@
 // Typed, non-variadic wrappers over libcurl's variadic calls (curl_easy_setopt,
 // curl_easy_getinfo), which Swift cannot call directly. Each wrapper passes one argument of
-// the type that its option group takes; the caller picks the wrapper that matches the
+// the type that its option group takes. The caller picks the wrapper that matches the
 // option's type as curl.h declares it (CURLOPTTYPE_LONG, _OFF_T, _STRINGPOINT, ...).
 #ifndef CCURL_H
 #define CCURL_H

@@ -17,26 +17,33 @@
  *   rejects a plugin whose major version differs from its own. ECSS_ABI_MINOR grows when
  *   fields are appended to the end of a struct; a plugin built for an older minor version
  *   keeps loading, and a plugin built for a newer minor version than the host is rejected.
- *   Every struct that crosses the boundary starts with `struct_size`, set by the side that
- *   fills it to sizeof() as that side was compiled. A reader uses only the fields that lie
- *   within both its own sizeof() and `struct_size`. Fields are only ever appended.
+ *   Every struct that crosses the boundary starts with `struct_size`, set to sizeof() as
+ *   that side was compiled by the side that allocates the struct: the plugin for its
+ *   descriptor, hook tables, requests and the ecss_http_response it passes in to be filled;
+ *   the host for ecss_host_api. A reader or filler uses only the fields that lie within both
+ *   its own sizeof() and `struct_size`. Fields are only ever appended.
+ *   The host also rejects a plugin whose descriptor lacks ECSS_PLUGIN_MAGIC, leaves a hook
+ *   marked "Required" NULL, or claims a trigger type or store name that a plugin loaded
+ *   earlier already claims, and a trigger whose on_init fails.
  *
  * OWNERSHIP
  *   Borrowed: a `const char *` or `const uint8_t *` argument is valid only until the call
  *   returns. Copy what you keep.
  *   Handed to the host: every `char **..._out` that a hook fills (errors, job JSON) must be
- *   allocated with host_alloc(); the host frees it with host_free().
+ *   allocated with host_alloc(); the host frees it with host_free(), whatever the status.
  *   Handed to the plugin: every `char **..._out` that a host callback fills, and every
  *   ecss_http_response, is allocated by the host; release it with host_free() or
  *   host_response_free().
  *   Lifetimes: the ecss_host_api table and the ecss_host_handle stay valid until the
- *   process exits; the host never unloads a plugin that it has initialised. The descriptor
- *   returned by ecss_plugin_entry and every table it points to must stay valid for the
- *   life of the process (static storage).
+ *   process exits. The host never unloads a plugin once it has called its on_init or
+ *   on_open hook, even when that hook fails, because the plugin may have started threads.
+ *   The descriptor returned by ecss_plugin_entry and every table it points to must stay
+ *   valid for the life of the process (static storage).
  *
  * THREADING
  *   Each hook says on which threads it runs. Every host_* callback may be called from any
- *   thread, including threads the plugin creates itself, at any time after init or open.
+ *   thread, including threads the plugin creates itself, from the start of on_init or
+ *   on_open until the process exits.
  *
  * ERRORS
  *   Every fallible call returns an ecss_status. On anything but ECSS_OK it may set
@@ -123,6 +130,10 @@ typedef struct ecss_aws_request {
     size_t body_length;
     /* Region to sign for and send to; NULL for the host's configured region. */
     const char *region;
+    /* Operation name for retries, logs and error messages ("GetQueueAttributes"); NULL to
+     * take it from the X-Amz-Target header (the part after the last '.'), or else to use
+     * "<method> <path>". */
+    const char *operation;
 } ecss_aws_request;
 
 /* A plain HTTP(S) request, sent once without retries (for Elasticsearch, webhooks). */
@@ -144,16 +155,19 @@ typedef struct ecss_http_request {
 } ecss_http_request;
 
 /*
- * A response, filled by host_aws_request or host_http_request.
+ * A response, filled by host_aws_request or host_http_request. The plugin owns the struct
+ * and sets struct_size = sizeof(ecss_http_response) before the call; the host fills the rest.
  * OWNERSHIP: every pointer in it is the host's; release them all with host_response_free().
  */
 typedef struct ecss_http_response {
     uint32_t struct_size;
     /* HTTP status; 0 when no response arrived. */
     int32_t status;
-    /* Response header lines, "Name: value\r\n" each; never NULL after a call. */
+    /* Response header lines, "name: value\r\n" each, names in lowercase; never NULL after
+     * a call (empty when no response arrived). */
     char *headers;
-    /* Response body with a NUL byte after its last byte; never NULL after a call. */
+    /* Response body with a NUL byte after its last byte; never NULL after a call (empty when
+     * no response arrived). */
     uint8_t *body;
     size_t body_length;
     /* AWS error code ("ConditionalCheckFailedException", "NoSuchKey") from an AWS error
@@ -174,7 +188,8 @@ typedef struct ecss_host_api {
 
     /* ---- since 1.0 ---- */
 
-    /* Allocates memory the plugin hands to the host. Never returns NULL. */
+    /* Allocates memory the plugin hands to the host (malloc). Never returns NULL: the host
+     * aborts when memory runs out. */
     void *(*host_alloc)(size_t size);
     /* Frees memory the host handed to the plugin, or memory from host_alloc. NULL is ignored. */
     void (*host_free)(void *pointer);
@@ -193,9 +208,10 @@ typedef struct ecss_host_api {
     /* Sends a signed AWS request and waits for the final answer (after retries).
      * Returns ECSS_OK for a 2xx status; ECSS_NOT_FOUND for 404; ECSS_CONFLICT for 409, 412
      * and ConditionalCheckFailedException; ECSS_RETRY when throttling, 5xx or connection
-     * failures outlasted the retries; ECSS_ERROR otherwise. In every case but a request the
-     * host could not send, *response holds what arrived and *error_out names the service,
-     * operation, status, AWS error code and request id.
+     * failures outlasted the retries; ECSS_INVALID for a malformed request or a response
+     * whose struct_size is unset; ECSS_ERROR otherwise. On failure *response holds what
+     * arrived (status 0 when nothing did) and *error_out names the service, operation,
+     * status, AWS error code and request id.
      * OWNERSHIP: release *response with host_response_free() and *error_out with host_free(). */
     ecss_status (*host_aws_request)(ecss_host_handle *handle, const ecss_aws_request *request,
                                     ecss_http_response *response, char **error_out);
@@ -210,9 +226,10 @@ typedef struct ecss_host_api {
     /* Releases what a response holds and clears its pointers. The struct itself is the caller's. */
     void (*host_response_free)(ecss_http_response *response);
 
-    /* Reads member `key` of a JSON object as a string (JSON strings as they are; numbers and
-     * booleans as their JSON text). Returns ECSS_NOT_FOUND when there is no such member or it
-     * is null, ECSS_INVALID when `json_object` is not a JSON object.
+    /* Reads member `key` of a JSON object as a string: JSON strings as they are; numbers,
+     * booleans, objects and arrays as their compact JSON text. Returns ECSS_NOT_FOUND when
+     * there is no such member or it is null, ECSS_INVALID when `json_object` is not a JSON
+     * object.
      * OWNERSHIP: *value_out is the host's; release it with host_free(). */
     ecss_status (*host_json_get)(const char *json_object, const char *key, char **value_out);
 } ecss_host_api;
@@ -226,8 +243,9 @@ typedef struct ecss_trigger_hooks {
 
     /* ---- since 1.0 ---- */
 
-    /* Called once, on the host's main thread, before any other hook. May set *state_out to
-     * a pointer that later hooks receive as `state`.
+    /* Called once, on the thread that loads plugins at start-up, before any other hook. May
+     * set *state_out to a pointer that later hooks receive as `state`. May be NULL (the
+     * state is then NULL).
      * Returning anything but ECSS_OK rejects the plugin; the host logs *error_out and starts
      * without it. */
     ecss_status (*on_init)(const ecss_host_api *host, ecss_host_handle *handle, void **state_out,
@@ -236,13 +254,15 @@ typedef struct ecss_trigger_hooks {
     /* Checks a job's "trigger" object (JSON object text, with "type") when a job is created or
      * updated through the API. Returns ECSS_OK, or ECSS_INVALID with a message the API caller
      * sees, such as "sqs trigger requires queueName".
-     * THREADING: called from API threads, several at once. Must not block on the network. */
+     * Required. THREADING: called from API threads, several at once. Must not block on the
+     * network. */
     ecss_status (*on_validate)(void *state, const char *trigger_json, char **error_out);
 
     /* Computes how many tasks should be running after this fire. `job_json` is the whole job
      * (with "id", "taskCount", "maxCount" when set, and "trigger"). Sets *desired_count_out
-     * (0 or more) and returns ECSS_OK; ECSS_RETRY or ECSS_ERROR fail this fire only.
-     * THREADING: called from scheduler worker threads, several at once, for different jobs.
+     * (0 or more) and returns ECSS_OK; any other status fails this fire only. Required.
+     * THREADING: called from host worker threads, several at once, for different jobs; never
+     * twice at once for one job.
      * The host stops waiting after ECSS_TRIGGER_TIMEOUT seconds and fails the fire; the call
      * itself cannot be cancelled, so keep network timeouts shorter than that. */
     ecss_status (*on_evaluate)(void *state, const char *job_json, int32_t *desired_count_out,
@@ -252,8 +272,9 @@ typedef struct ecss_trigger_hooks {
     void (*on_shutdown)(void *state);
 } ecss_trigger_hooks;
 
-/* Called by on_load_all once per stored job. Returns ECSS_OK to go on; anything else stops
- * the load and on_load_all returns that status. Borrowed arguments. */
+/* Called by on_load_all once per stored job, on the thread running on_load_all and before
+ * it returns. Returns ECSS_OK to go on; anything else stops the load and on_load_all
+ * returns that status. Borrowed arguments. */
 typedef ecss_status (*ecss_job_visitor)(void *context, const char *job_id, const char *job_json);
 
 /*
@@ -266,32 +287,34 @@ typedef struct ecss_store_hooks {
 
     /* ---- since 1.0 ---- */
 
-    /* Opens the store, creating what is missing (file, bucket, table, index), on the host's
-     * main thread before any other hook. `settings_json` is a JSON object: the store's block
-     * of the configuration file, or the values of its environment variables. Sets
-     * *store_out to the store's own pointer.
+    /* Opens the store, creating what is missing (file, bucket, table, index), before any
+     * other hook, on the thread that sets up the store at start-up. `settings_json` is a JSON
+     * object: the store's block of the configuration file, or the values of its environment
+     * variables. Sets *store_out to the store's own pointer. Required.
      * Returns ECSS_INVALID for bad settings; the host then exits with the message. */
     ecss_status (*on_open)(const ecss_host_api *host, ecss_host_handle *handle,
                            const char *settings_json, void **store_out, char **error_out);
 
-    /* Calls `visit` once per stored job, reading every page. Called once, after on_open. */
+    /* Calls `visit` once per stored job, reading every page. Called once, after on_open.
+     * Required. */
     ecss_status (*on_load_all)(void *store, ecss_job_visitor visit, void *visit_context,
                                char **error_out);
 
-    /* Reads one job. ECSS_NOT_FOUND when missing.
+    /* Reads one job. ECSS_NOT_FOUND when missing. May be NULL: this host keeps every job in
+     * memory and does not call it at present.
      * OWNERSHIP: *job_json_out must come from host_alloc(). */
     ecss_status (*on_get)(void *store, const char *job_id, char **job_json_out, char **error_out);
 
     /* Creates a job atomically: ECSS_CONFLICT when the id exists, even if another process
-     * wrote it. ECSS_OK means the write is durable. */
+     * wrote it. ECSS_OK means the write is durable. Required. */
     ecss_status (*on_create)(void *store, const char *job_id, const char *job_json,
                              char **error_out);
 
-    /* Replaces a job's stored JSON. ECSS_OK means the write is durable. */
+    /* Replaces a job's stored JSON. ECSS_OK means the write is durable. Required. */
     ecss_status (*on_update)(void *store, const char *job_id, const char *job_json,
                              char **error_out);
 
-    /* Deletes a job. ECSS_NOT_FOUND when missing. */
+    /* Deletes a job. ECSS_NOT_FOUND when missing. Required. */
     ecss_status (*on_delete)(void *store, const char *job_id, char **error_out);
 
     /* Closes the store at shutdown after the last other hook has returned. May be NULL. */
@@ -314,8 +337,8 @@ typedef struct ecss_plugin_descriptor {
     uint16_t abi_minor;
     /* ECSS_KIND_TRIGGER or ECSS_KIND_STORE. */
     uint32_t kind;
-    /* Trigger type as jobs name it ("sqs"), or store name ("sqlite"): lowercase letters,
-     * digits, '-' and '_'. */
+    /* Trigger type as jobs name it ("sqs"), or store name ("sqlite"): 1 to 64 lowercase
+     * letters, digits, '-' and '_'. */
     const char *type_name;
     /* The plugin's own version, such as "1.0.0". */
     const char *plugin_version;

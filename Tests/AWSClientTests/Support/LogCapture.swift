@@ -8,7 +8,7 @@ enum LogCapture {
         LogSystem.shared.startCapturing()
     }()
 
-    /// The captured lines that contain `marker` (an operation name unique to one test).
+    /// Returns the captured lines that contain `marker` (an operation name unique to one test).
     static func lines(containing marker: String) -> [String] {
         LogSystem.shared.capturedLines().filter { $0.contains(marker) }
     }

@@ -7,7 +7,7 @@ import TestSupport
 enum MotoFixture {
     static let shared: MotoServer = {
         do {
-            let server = try MotoServer()
+            let server = try withDefaultSignalMask { try MotoServer() }
             atexit { MotoFixture.shared.stop() }
             return server
         } catch {
@@ -15,8 +15,8 @@ enum MotoFixture {
         }
     }()
 
-    /// A client for the shared server. `HOME` points at an empty folder, so that no shared
-    /// file of the machine's user is read.
+    /// Creates a client for the shared server. `HOME` points at an empty folder, so that
+    /// no shared file of the machine's user is read.
     static func client(_ extra: [String: String] = [:], options: AWSClientOptions = AWSClientOptions()) throws -> AWSClient {
         var environment = shared.clientEnvironment
         environment["HOME"] = emptyHome
@@ -29,7 +29,7 @@ enum MotoFixture {
         (try? PackagePaths.temporaryDirectory("aws-home").path) ?? "/nonexistent"
     }()
 
-    /// A name unique to this run, for buckets, tables, queues and clusters.
+    /// Makes a name unique to this run, for buckets, tables, queues and clusters.
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }

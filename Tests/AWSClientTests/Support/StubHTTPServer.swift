@@ -3,7 +3,7 @@ import Synchronization
 import TestSupport
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests: it reads each request (request line,
-/// headers, a `Content-Length` body), asks `handler` for the reply, and keeps the
+/// headers, a `Content-Length` body), calls `handler` for the reply, and keeps the
 /// connection open for the next request unless `keepsAlive` is false. A `.drop` reply
 /// closes the connection without answering, as a failing peer would.
 final class StubHTTPServer: Sendable {
@@ -21,7 +21,7 @@ final class StubHTTPServer: Sendable {
     enum Reply: Sendable {
         case respond(status: Int, headers: [String: String] = [:], body: Data = Data())
         case drop
-        /// Waits before answering, to trip a client's timeout.
+        /// Waits before responding, to trip a client's timeout.
         case delayed(seconds: Double, status: Int)
 
         static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> Reply {

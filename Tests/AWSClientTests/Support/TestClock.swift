@@ -37,3 +37,14 @@ final class SharedFlag: Sendable {
         value.store(on, ordering: .relaxed)
     }
 }
+
+/// Values that a stub server records for a test to read.
+final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+
+    var all: [Value] { values.withLock { $0 } }
+
+    func append(_ value: Value) {
+        values.withLock { $0.append(value) }
+    }
+}

@@ -1,19 +1,18 @@
 import Foundation
-import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The built `ecs-scheduler` binary running on a free loopback port, with a temporary
 /// environment that holds only what the test gives it (plus PATH and HOME).
-final class DaemonProcess: @unchecked Sendable {
-    let port: Int
-    let process = Process()
-    let errorFile: URL
-    let folder: URL
+public final class DaemonProcess: @unchecked Sendable {
+    public let port: Int
+    public let process = Process()
+    public let errorFile: URL
+    public let folder: URL
 
     /// Starts the daemon and waits until its port accepts connections.
-    init(environment extra: [String: String] = [:]) throws {
+    public init(environment extra: [String: String] = [:]) throws {
         folder = try PackagePaths.temporaryDirectory("daemon")
         port = freeLoopbackPort()
         errorFile = folder.appendingPathComponent("stderr.txt")
@@ -24,26 +23,32 @@ final class DaemonProcess: @unchecked Sendable {
         ]) { $1 }.merging(extra) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
+        try withDefaultSignalMask { try process.run() }
         guard waitForLoopbackPort(port, timeout: 20) else {
             process.terminate()
             throw TestSupportError("ecs-scheduler did not listen on port \(port) within 20 s: \(standardError)")
         }
     }
 
-    static var baseEnvironment: [String: String] {
+    public static var baseEnvironment: [String: String] {
         let current = ProcessInfo.processInfo.environment
-        return ["PATH": current["PATH"] ?? "/usr/bin:/bin", "HOME": current["HOME"] ?? "/tmp"]
+        // AWS settings that keep every AWS call on loopback: port 9 (discard) refuses at once,
+        // so a test that needs AWS passes its own emulator's endpoint instead.
+        return [
+            "PATH": current["PATH"] ?? "/usr/bin:/bin", "HOME": current["HOME"] ?? "/tmp",
+            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_EC2_METADATA_DISABLED": "true",
+        ]
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    var standardError: String {
+    public var standardError: String {
         (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
     }
 
     /// Sends `signal` and waits for the exit; returns the status and the seconds it took.
-    func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 15) -> (status: Int32?, seconds: TimeInterval) {
+    public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 15) -> (status: Int32?, seconds: TimeInterval) {
         let start = Date()
         guard process.isRunning else { return (process.terminationStatus, 0) }
         kill(process.processIdentifier, signal)
@@ -65,7 +70,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Sends a request and returns the status, the headers and the body as text.
-    func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = "application/json",
+    public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = "application/json",
               headers: [String: String] = [:]) throws -> (status: Int, headers: [String: String], body: String) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
@@ -77,13 +82,13 @@ final class DaemonProcess: @unchecked Sendable {
         return try exchange(request)
     }
 
-    func send(_ method: String, _ path: String, json: String) throws -> (status: Int, headers: [String: String], body: String) {
+    public func send(_ method: String, _ path: String, json: String) throws -> (status: Int, headers: [String: String], body: String) {
         try send(method, path, body: Data(json.utf8))
     }
 }
 
 /// Sends `request` with URLSession and waits for the complete response.
-func exchange(_ request: URLRequest, timeout: TimeInterval = 30) throws
+public func exchange(_ request: URLRequest, timeout: TimeInterval = 30) throws
     -> (status: Int, headers: [String: String], body: String)
 {
     final class Box: @unchecked Sendable { var result: Result<(Int, [String: String], String), Error>? }
@@ -110,7 +115,7 @@ func exchange(_ request: URLRequest, timeout: TimeInterval = 30) throws
 }
 
 /// Runs the binary with `arguments` and `environment` and returns its exit status and output.
-func runBinary(arguments: [String] = [], environment: [String: String]) throws
+public func runBinary(arguments: [String] = [], environment: [String: String]) throws
     -> (status: Int32, standardOutput: String, standardError: String)
 {
     let process = Process()
@@ -121,7 +126,7 @@ func runBinary(arguments: [String] = [], environment: [String: String]) throws
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    try withDefaultSignalMask { try process.run() }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -1,0 +1,209 @@
+import Foundation
+import PluginABI
+
+// host_aws_request and host_http_request: convert the plugin's C request, call the host's
+// network services and fill the plugin's ecss_http_response.
+
+/// The part of `ecss_aws_request` that ABI 1.0 requires (up to and including `region`).
+private let awsRequestMinimumSize = MemoryLayout<ecss_aws_request>.offset(of: \.region)!
+    + MemoryLayout<UnsafePointer<CChar>?>.size
+private let httpRequestMinimumSize = MemoryLayout<ecss_http_request>.offset(of: \.ca_file)!
+    + MemoryLayout<UnsafePointer<CChar>?>.size
+private let responseMinimumSize = MemoryLayout<ecss_http_response>.offset(of: \.request_id)!
+    + MemoryLayout<UnsafeMutablePointer<CChar>?>.size
+
+func hostAWSRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_aws_request>?,
+                    _ response: UnsafeMutablePointer<ecss_http_response>?,
+                    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ecss_status {
+    errorOut?.pointee = nil
+    guard let plugin = PluginHandle.from(handle) else {
+        setErrorOut(errorOut, "host_aws_request needs the ecss_host_handle passed to on_init or on_open")
+        return ECSS_INVALID
+    }
+    guard let response, structSize(response) >= responseMinimumSize else {
+        setErrorOut(errorOut, "host_aws_request needs a response with struct_size = sizeof(ecss_http_response)")
+        return ECSS_INVALID
+    }
+    clearResponse(response)
+    let converted: HostAWSRequest
+    switch awsRequest(from: request) {
+    case .success(let value): converted = value
+    case .failure(let problem):
+        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        setErrorOut(errorOut, "invalid host_aws_request: \(problem); fix the ecss_aws_request")
+        return ECSS_INVALID
+    }
+
+    do throws(HostAWSError) {
+        let reply = try plugin.network.sendAWS(converted)
+        fill(response, with: reply, errorCode: nil)
+        return ECSS_OK
+    } catch {
+        fill(response, with: error.response ?? HostResponse(status: error.status), errorCode: error.code)
+        setErrorOut(errorOut, error.description)
+        return status(for: error)
+    }
+}
+
+func hostHTTPRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_http_request>?,
+                     _ response: UnsafeMutablePointer<ecss_http_response>?,
+                     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ecss_status {
+    errorOut?.pointee = nil
+    guard let plugin = PluginHandle.from(handle) else {
+        setErrorOut(errorOut, "host_http_request needs the ecss_host_handle passed to on_init or on_open")
+        return ECSS_INVALID
+    }
+    guard let response, structSize(response) >= responseMinimumSize else {
+        setErrorOut(errorOut, "host_http_request needs a response with struct_size = sizeof(ecss_http_response)")
+        return ECSS_INVALID
+    }
+    clearResponse(response)
+    let converted: HostHTTPRequest
+    switch httpRequest(from: request) {
+    case .success(let value): converted = value
+    case .failure(let problem):
+        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        setErrorOut(errorOut, "invalid host_http_request: \(problem); fix the ecss_http_request")
+        return ECSS_INVALID
+    }
+
+    do throws(HostHTTPError) {
+        let reply = try plugin.network.sendHTTP(converted)
+        fill(response, with: reply, errorCode: nil)
+        return ECSS_OK
+    } catch {
+        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        setErrorOut(errorOut, error.message)
+        return error.code == .invalidRequest ? ECSS_INVALID : ECSS_RETRY
+    }
+}
+
+/// Maps a failed AWS request to the status the header promises.
+func status(for error: HostAWSError) -> ecss_status {
+    if error.isInvalidRequest { return ECSS_INVALID }
+    if error.status == 404 { return ECSS_NOT_FOUND }
+    if error.status == 409 || error.status == 412 || error.code == "ConditionalCheckFailedException" {
+        return ECSS_CONFLICT
+    }
+    if error.isRetryable { return ECSS_RETRY }
+    return ECSS_ERROR
+}
+
+/// A problem with a request struct, for the plugin's error message.
+private struct RequestProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Result<HostAWSRequest, RequestProblem> {
+    guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
+    let size = structSize(pointer)
+    guard size >= awsRequestMinimumSize else {
+        return .failure(RequestProblem("struct_size is \(size); set it to sizeof(ecss_aws_request)"))
+    }
+    let request = readStruct(pointer, size: size)
+    guard let service = request.service, service.pointee != 0 else {
+        return .failure(RequestProblem("service is missing"))
+    }
+    guard let method = request.method, method.pointee != 0 else {
+        return .failure(RequestProblem("method is missing"))
+    }
+    guard request.body != nil || request.body_length == 0 else {
+        return .failure(RequestProblem("body is NULL but body_length is \(request.body_length)"))
+    }
+    let headers = headerDictionary(request.headers)
+    let methodName = String(cString: method)
+    let path = request.path.map { String(cString: $0) } ?? "/"
+    let operation = request.operation.map { String(cString: $0) }
+        ?? operationName(fromTarget: headers.first { $0.key.lowercased() == "x-amz-target" }?.value)
+        ?? "\(methodName) \(path)"
+    return .success(HostAWSRequest(
+        service: String(cString: service), operation: operation, method: methodName, path: path,
+        query: request.query.map { String(cString: $0) }, headers: headers,
+        body: request.body.map { Data(bytes: $0, count: request.body_length) } ?? Data(),
+        region: request.region.map { String(cString: $0) }))
+}
+
+private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Result<HostHTTPRequest, RequestProblem> {
+    guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
+    let size = structSize(pointer)
+    guard size >= httpRequestMinimumSize else {
+        return .failure(RequestProblem("struct_size is \(size); set it to sizeof(ecss_http_request)"))
+    }
+    let request = readStruct(pointer, size: size)
+    guard let method = request.method, method.pointee != 0 else {
+        return .failure(RequestProblem("method is missing"))
+    }
+    guard let url = request.url, url.pointee != 0 else { return .failure(RequestProblem("url is missing")) }
+    guard request.body != nil || request.body_length == 0 else {
+        return .failure(RequestProblem("body is NULL but body_length is \(request.body_length)"))
+    }
+    let timeout: Duration = request.timeout_ms == 0 ? .seconds(30) : .milliseconds(Int64(request.timeout_ms))
+    return .success(HostHTTPRequest(
+        method: String(cString: method), url: String(cString: url), headers: headerDictionary(request.headers),
+        body: request.body.map { Data(bytes: $0, count: request.body_length) } ?? Data(),
+        timeout: timeout, verifyTLS: request.verify_tls, caFile: request.ca_file.map { String(cString: $0) }))
+}
+
+/// Reads the `struct_size` field at the start of a plugin's struct without reading more of
+/// it, because the struct may be smaller than the host's definition.
+func structSize<T>(_ pointer: UnsafePointer<T>) -> Int {
+    Int(UnsafeRawPointer(pointer).load(as: UInt32.self))
+}
+
+func structSize<T>(_ pointer: UnsafeMutablePointer<T>) -> Int {
+    structSize(UnsafePointer(pointer))
+}
+
+/// Copies the first `size` bytes of a plugin's struct into a zeroed host struct, so fields
+/// the plugin was compiled without read as zero.
+func readStruct<T>(_ pointer: UnsafePointer<T>, size: Int) -> T {
+    let local = UnsafeMutablePointer<T>.allocate(capacity: 1)
+    defer { local.deallocate() }
+    memset(local, 0, MemoryLayout<T>.size)
+    memcpy(local, pointer, min(size, MemoryLayout<T>.size))
+    return local.pointee
+}
+
+/// Reads a NULL-terminated array of "Name: value" lines; lines without a colon are skipped.
+private func headerDictionary(_ lines: UnsafePointer<UnsafePointer<CChar>?>?) -> [String: String] {
+    guard var cursor = lines else { return [:] }
+    var headers: [String: String] = [:]
+    while let line = cursor.pointee {
+        let text = String(cString: line)
+        if let colon = text.firstIndex(of: ":") {
+            let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { headers[name] = value }
+        }
+        cursor += 1
+    }
+    return headers
+}
+
+/// "AmazonSQS.GetQueueUrl" -> "GetQueueUrl".
+private func operationName(fromTarget target: String?) -> String? {
+    guard let target, let name = target.split(separator: ".").last, !name.isEmpty else { return nil }
+    return String(name)
+}
+
+private func clearResponse(_ response: UnsafeMutablePointer<ecss_http_response>) {
+    response.pointee.status = 0
+    response.pointee.headers = nil
+    response.pointee.body = nil
+    response.pointee.body_length = 0
+    response.pointee.error_code = nil
+    response.pointee.request_id = nil
+}
+
+private func fill(_ response: UnsafeMutablePointer<ecss_http_response>, with reply: HostResponse, errorCode: String?) {
+    let headerText = reply.headers.sorted { $0.key < $1.key }
+        .map { "\($0.key.lowercased()): \($0.value)\r\n" }
+        .joined()
+    response.pointee.status = Int32(clamping: reply.status)
+    response.pointee.headers = mallocCString(headerText)
+    response.pointee.body = mallocBytes(reply.body)
+    response.pointee.body_length = reply.body.count
+    response.pointee.error_code = errorCode.map(mallocCString)
+    response.pointee.request_id = reply.requestID.map(mallocCString)
+}
