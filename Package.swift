@@ -68,14 +68,9 @@ let package = Package(
             path: "Plugins/Stores/SQLite",
             linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("pthread")]
         ),
-        .target(name: "StorePluginSupport", dependencies: ["PluginABI"], path: "Plugins/Stores/Support"),
-        .target(name: "S3Store", dependencies: ["PluginABI", "StorePluginSupport"], path: "Plugins/Stores/S3"),
-        .target(name: "DynamoDBStore", dependencies: ["PluginABI", "StorePluginSupport"], path: "Plugins/Stores/DynamoDB"),
-        .target(
-            name: "ElasticsearchStore",
-            dependencies: ["PluginABI", "StorePluginSupport"],
-            path: "Plugins/Stores/Elasticsearch"
-        ),
+        .target(name: "S3Store", dependencies: ["PluginKit"], path: "Plugins/Stores/S3"),
+        .target(name: "DynamoDBStore", dependencies: ["PluginKit"], path: "Plugins/Stores/DynamoDB"),
+        .target(name: "ElasticsearchStore", dependencies: ["PluginKit"], path: "Plugins/Stores/Elasticsearch"),
 
         // Benchmarks
         .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),

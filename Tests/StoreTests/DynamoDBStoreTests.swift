@@ -62,7 +62,7 @@ import TestSupport
         #expect(keySchema == [["AttributeName": "job-id", "KeyType": "HASH"]])
         let billing = description["BillingModeSummary"] as? [String: Any]
         #expect(billing?["BillingMode"] as? String == "PAY_PER_REQUEST")
-        #expect(store.logLines.contains { $0.message.hasPrefix("created DynamoDB table \(table)") })
+        #expect(store.logLines.contains { $0.message.hasPrefix("Created DynamoDB table \(table)") })
     }
 
     @Test func openUsesExistingTable() throws {
@@ -71,7 +71,7 @@ import TestSupport
 
         let store = try openOrThrow()
         defer { store.close() }
-        #expect(!store.logLines.contains { $0.message.hasPrefix("created") })
+        #expect(!store.logLines.contains { $0.message.hasPrefix("Created") })
         #expect(try store.loadAllObjects().keys.sorted() == ["kept"])
     }
 

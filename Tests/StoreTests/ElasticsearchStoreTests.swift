@@ -46,7 +46,7 @@ import TestSupport
         #expect(aliases.count == 1)
         let concrete = try #require(aliases.keys.first)
         #expect(concrete.range(of: "^\(index)-[0-9]{8}-[0-9]{6}$", options: .regularExpression) != nil)
-        #expect(store.logLines.contains { $0.message == "created Elasticsearch index \(concrete) with alias \(index)" })
+        #expect(store.logLines.contains { $0.message == "Created Elasticsearch index \(concrete) with alias \(index)" })
     }
 
     @Test func openUsesExistingIndex() throws {
@@ -55,7 +55,7 @@ import TestSupport
 
         let store = try openOrThrow()
         defer { store.close() }
-        #expect(!store.logLines.contains { $0.message.hasPrefix("created") })
+        #expect(!store.logLines.contains { $0.message.hasPrefix("Created") })
         #expect(try emulator.call("GET", "/_alias/\(index)").0 == 404)
         #expect(try store.loadAllObjects().keys.sorted() == ["kept"])
     }

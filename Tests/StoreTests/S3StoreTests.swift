@@ -46,7 +46,7 @@ import TestSupport
         defer { store.close() }
 
         #expect(try direct.call("s3", "HEAD", "/\(bucket)").0 == 200)
-        #expect(store.logLines.contains { $0.message == "created S3 bucket \(bucket) in region us-east-1" })
+        #expect(store.logLines.contains { $0.message == "Created S3 bucket \(bucket) in region us-east-1" })
     }
 
     @Test func openCreatesBucketInConfiguredRegion() throws {
@@ -57,7 +57,7 @@ import TestSupport
         let (status, data) = try direct.call("s3", "GET", "/\(bucket)", query: "location=")
         #expect(status == 200)
         #expect(String(decoding: data, as: UTF8.self).contains("eu-west-1"))
-        #expect(store.logLines.contains { $0.message == "created S3 bucket \(bucket) in region eu-west-1" })
+        #expect(store.logLines.contains { $0.message == "Created S3 bucket \(bucket) in region eu-west-1" })
     }
 
     @Test func openUsesExistingBucket() throws {
@@ -66,7 +66,7 @@ import TestSupport
 
         let store = try openOrThrow()
         defer { store.close() }
-        #expect(!store.logLines.contains { $0.message.hasPrefix("created") })
+        #expect(!store.logLines.contains { $0.message.hasPrefix("Created") })
         #expect(try store.loadAllObjects().keys.sorted() == ["kept"])
     }
 

@@ -39,10 +39,10 @@ import TestSupport
 
         #expect(FileManager.default.fileExists(atPath: path))
         let messages = store.logLines.map(\.message)
-        #expect(messages.contains("created folder \(folder.path)/a for the SQLite store"))
-        #expect(messages.contains("created folder \(folder.path)/a/b for the SQLite store"))
-        #expect(messages.contains { $0 == "created SQLite file \(path)" })
-        #expect(messages.contains { $0 == "created table jobs in SQLite file \(path)" })
+        #expect(messages.contains("Created folder \(folder.path)/a for the SQLite store"))
+        #expect(messages.contains("Created folder \(folder.path)/a/b for the SQLite store"))
+        #expect(messages.contains { $0 == "Created SQLite file \(path)" })
+        #expect(messages.contains { $0 == "Created table jobs in SQLite file \(path)" })
         let schema = try SQLiteFile(path).strings("SELECT sql FROM sqlite_master WHERE name = 'jobs'")
         #expect(schema == ["CREATE TABLE jobs(id TEXT PRIMARY KEY NOT NULL, data JSONTEXT NOT NULL)"])
     }
@@ -62,7 +62,7 @@ import TestSupport
         let reopened = try plugin.openOrThrow(settings: settings(path))
         defer { reopened.close() }
         #expect(try reopened.loadAllObjects()["nightly"]?["schedule"] as? String == "0 0 3")
-        #expect(!reopened.logLines.contains { $0.message.hasPrefix("created") })
+        #expect(!reopened.logLines.contains { $0.message.hasPrefix("Created") })
     }
 
     @Test func createGetUpdateDelete() throws {
@@ -142,7 +142,7 @@ import TestSupport
         #expect(jobs.keys.sorted() == ["consumer-task", "sleeper-task"])
         #expect(jobs["sleeper-task"]?["schedule"] as? String == "* */5")
         #expect((jobs["consumer-task"]?["trigger"] as? [String: Any])?["queueName"] as? String == "consumer-task-queue")
-        #expect(!store.logLines.contains { $0.message.hasPrefix("created table") })
+        #expect(!store.logLines.contains { $0.message.hasPrefix("Created table") })
         #expect(store.create("sleeper-task", "{}").status == ECSS_CONFLICT)
     }
 

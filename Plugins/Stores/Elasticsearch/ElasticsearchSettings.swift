@@ -1,5 +1,5 @@
 import Foundation
-import StorePluginSupport
+import PluginKit
 
 /// The Elasticsearch store's settings, read from either form the host passes:
 ///
@@ -29,9 +29,9 @@ struct ElasticsearchSettings {
     var retryOnTimeout = false
     /// HTTP statuses tried again on the next node; the Python client's default set.
     var retryOnStatus: Set<Int> = [429, 502, 503, 504]
-    /// The `Authorization` header line, if credentials are set.
+    /// The value of the `Authorization` header, if credentials are set.
     var authorization: String?
-    var extraHeaders: [String] = []
+    var extraHeaders: [String: String] = [:]
     var verifyTLS = true
     var caFile: String?
     /// Hits per search page (at most 10,000, Elasticsearch's index.max_result_window default).
@@ -39,11 +39,8 @@ struct ElasticsearchSettings {
     /// Names of settings given but not supported, such as `client.sniff_on_start`.
     var ignored: [String] = []
 
-    init(json: String) throws(StoreFailure) {
-        guard let settings = JSONText.object(json) else {
-            throw .invalid("Elasticsearch store settings are not a JSON object")
-        }
-        guard let index = settings["index"] as? String, !index.isEmpty else {
+    init(_ settings: [String: JSON]) throws(PluginError) {
+        guard let index = settings["index"]?.stringValue, !index.isEmpty else {
             throw .invalid("Elasticsearch store settings have no index; set ECSS_ELASTICSEARCH_INDEX "
                            + "or elasticsearch.index in the configuration file")
         }
@@ -52,8 +49,8 @@ struct ElasticsearchSettings {
         self.nodes = []
         ignored += settings.keys.filter { !ElasticsearchSettings.supportedTopLevelKeys.contains($0) }.sorted()
 
-        let client = settings["client"] as? [String: Any] ?? [:]
-        if settings["client"] != nil, settings["client"] as? [String: Any] == nil {
+        let client = settings["client"]?.objectValue ?? [:]
+        if settings["client"] != nil, settings["client"]?.objectValue == nil {
             throw .invalid("Elasticsearch setting client must be a mapping of client settings")
         }
         try readClient(client)
@@ -68,7 +65,7 @@ struct ElasticsearchSettings {
 
     // MARK: - Client settings
 
-    private mutating func readClient(_ client: [String: Any]) throws(StoreFailure) {
+    private mutating func readClient(_ client: [String: JSON]) throws(PluginError) {
         ignored += client.keys.filter { !ElasticsearchSettings.supportedClientKeys.contains($0) }
             .sorted().map { "client.\($0)" }
         if let timeout = client["request_timeout"] ?? client["timeout"] {
@@ -85,7 +82,7 @@ struct ElasticsearchSettings {
         }
         retryOnTimeout = try bool(client["retry_on_timeout"], "retry_on_timeout") ?? retryOnTimeout
         if let statuses = client["retry_on_status"] {
-            let list = (statuses as? [Any]) ?? [statuses]
+            let list = statuses.arrayValue ?? [statuses]
             let codes = list.compactMap(integer)
             guard codes.count == list.count else {
                 throw .invalid("Elasticsearch setting client.retry_on_status must be a list of HTTP status codes")
@@ -94,20 +91,21 @@ struct ElasticsearchSettings {
         }
         verifyTLS = try bool(client["verify_certs"], "verify_certs") ?? true
         if let path = client["ca_certs"] {
-            guard let path = path as? String else { throw .invalid("Elasticsearch setting client.ca_certs must be a file path") }
+            guard let path = path.stringValue else { throw .invalid("Elasticsearch setting client.ca_certs must be a file path") }
             caFile = path
         }
         if let headers = client["headers"] {
-            guard let headers = headers as? [String: Any] else {
-                throw .invalid("Elasticsearch setting client.headers must be a mapping of header names to values")
+            let values = headers.objectValue?.compactMapValues(\.stringValue) ?? [:]
+            guard values.count == headers.objectValue?.count, !values.isEmpty else {
+                throw .invalid("Elasticsearch setting client.headers must be a mapping of header names to text values")
             }
-            extraHeaders = headers.keys.sorted().map { "\($0): \(headers[$0].map { "\($0)" } ?? "")" }
+            extraHeaders = values
         }
         authorization = try readAuthorization(client)
     }
 
     /// Builds the Authorization header from http_auth/basic_auth, api_key or bearer_auth.
-    private func readAuthorization(_ client: [String: Any]) throws(StoreFailure) -> String? {
+    private func readAuthorization(_ client: [String: JSON]) throws(PluginError) -> String? {
         let given = ["http_auth", "basic_auth", "api_key", "bearer_auth"].filter { client[$0] != nil }
         guard given.count <= 1 else {
             throw .invalid("Elasticsearch settings \(given.map { "client.\($0)" }.joined(separator: " and ")) "
@@ -115,27 +113,27 @@ struct ElasticsearchSettings {
         }
         if let basic = client["http_auth"] ?? client["basic_auth"] {
             let pair = try credentialPair(basic, "basic_auth")
-            return "Authorization: Basic " + Data("\(pair.0):\(pair.1)".utf8).base64EncodedString()
+            return "Basic " + Data("\(pair.0):\(pair.1)".utf8).base64EncodedString()
         }
         if let apiKey = client["api_key"] {
             // A string is the encoded key as Elasticsearch returns it; a pair is (id, api_key).
-            if let encoded = apiKey as? String { return "Authorization: ApiKey \(encoded)" }
+            if let encoded = apiKey.stringValue { return "ApiKey \(encoded)" }
             let pair = try credentialPair(apiKey, "api_key")
-            return "Authorization: ApiKey " + Data("\(pair.0):\(pair.1)".utf8).base64EncodedString()
+            return "ApiKey " + Data("\(pair.0):\(pair.1)".utf8).base64EncodedString()
         }
         if let token = client["bearer_auth"] {
-            guard let token = token as? String else { throw .invalid("Elasticsearch setting client.bearer_auth must be a token") }
-            return "Authorization: Bearer \(token)"
+            guard let token = token.stringValue else { throw .invalid("Elasticsearch setting client.bearer_auth must be a token") }
+            return "Bearer \(token)"
         }
         return nil
     }
 
     /// Reads `[user, password]` or `"user:password"`. The message never repeats the value.
-    private func credentialPair(_ value: Any, _ name: String) throws(StoreFailure) -> (String, String) {
-        if let list = value as? [Any], list.count == 2, let first = list[0] as? String, let second = list[1] as? String {
+    private func credentialPair(_ value: JSON, _ name: String) throws(PluginError) -> (String, String) {
+        if let list = value.arrayValue, list.count == 2, let first = list[0].stringValue, let second = list[1].stringValue {
             return (first, second)
         }
-        if let text = value as? String, let colon = text.firstIndex(of: ":") {
+        if let text = value.stringValue, let colon = text.firstIndex(of: ":") {
             return (String(text[..<colon]), String(text[text.index(after: colon)...]))
         }
         throw .invalid("Elasticsearch setting client.\(name) must be a [name, secret] pair or \"name:secret\"")
@@ -145,13 +143,14 @@ struct ElasticsearchSettings {
 
     /// Reads `hosts`: a list (or comma-separated string) of URLs, or of {host, port, scheme,
     /// url_prefix} maps.
-    private mutating func readHosts(_ value: Any?, useSSL: Bool) throws(StoreFailure) -> [String] {
-        var entries: [Any] = []
-        if let text = value as? String {
-            entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        } else if let list = value as? [Any] {
+    private mutating func readHosts(_ value: JSON?, useSSL: Bool) throws(PluginError) -> [String] {
+        var entries: [JSON] = []
+        if let text = value?.stringValue {
+            entries = text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
+                .filter { $0 != .string("") }
+        } else if let list = value?.arrayValue {
             entries = list
-        } else if let map = value as? [String: Any] {
+        } else if let map = value, map.objectValue != nil {
             entries = [map]
         }
         guard !entries.isEmpty else {
@@ -160,14 +159,15 @@ struct ElasticsearchSettings {
         }
         var urls: [String] = []
         for entry in entries {
-            if let text = entry as? String {
+            if let text = entry.stringValue {
                 urls.append(try ElasticsearchSettings.nodeURL(text, useSSL: useSSL))
-            } else if let map = entry as? [String: Any] {
+            } else if let map = entry.objectValue {
                 ignored += map.keys.filter { !ElasticsearchSettings.supportedHostKeys.contains($0) }.sorted()
                     .map { "client.hosts[].\($0)" }
                 urls.append(try nodeURL(map, useSSL: useSSL))
             } else {
-                throw .invalid("Elasticsearch host \(entry) is neither a URL nor a {host, port, scheme, url_prefix} map")
+                throw .invalid("Elasticsearch host \(String(decoding: entry.serialized(), as: UTF8.self)) is neither a URL "
+                               + "nor a {host, port, scheme, url_prefix} map")
             }
         }
         return urls
@@ -175,7 +175,7 @@ struct ElasticsearchSettings {
 
     /// Builds a node URL from text such as `http://node-1:9200/` or `node-1:9200`. Without a
     /// port, http uses 9200 and https 443, as the Python client did.
-    static func nodeURL(_ text: String, useSSL: Bool) throws(StoreFailure) -> String {
+    static func nodeURL(_ text: String, useSSL: Bool) throws(PluginError) -> String {
         let withScheme = text.contains("://") ? text : (useSSL ? "https://" : "http://") + text
         guard let url = URLComponents(string: withScheme), let scheme = url.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else {
@@ -189,12 +189,12 @@ struct ElasticsearchSettings {
         return baseURL(scheme: scheme, host: host, port: port, prefix: url.path)
     }
 
-    private func nodeURL(_ map: [String: Any], useSSL: Bool) throws(StoreFailure) -> String {
-        guard let host = map["host"] as? String, !host.isEmpty else {
-            throw .invalid("Elasticsearch host entry \(JSONText.text(map)) has no host")
+    private func nodeURL(_ map: [String: JSON], useSSL: Bool) throws(PluginError) -> String {
+        guard let host = map["host"]?.stringValue, !host.isEmpty else {
+            throw .invalid("Elasticsearch host entry \(String(decoding: JSON.object(map).serialized(), as: UTF8.self)) has no host")
         }
         let nodeUsesSSL = try bool(map["use_ssl"], "hosts[].use_ssl") ?? useSSL
-        let scheme = (map["scheme"] as? String)?.lowercased() ?? (nodeUsesSSL ? "https" : "http")
+        let scheme = map["scheme"]?.stringValue?.lowercased() ?? (nodeUsesSSL ? "https" : "http")
         guard scheme == "http" || scheme == "https" else {
             throw .invalid("Elasticsearch host \(host) has scheme \(scheme); use http or https")
         }
@@ -202,7 +202,7 @@ struct ElasticsearchSettings {
         guard let port, (1...65535).contains(port) else {
             throw .invalid("Elasticsearch host \(host) has an invalid port; use a number from 1 to 65535")
         }
-        return ElasticsearchSettings.baseURL(scheme: scheme, host: host, port: port, prefix: map["url_prefix"] as? String ?? "")
+        return ElasticsearchSettings.baseURL(scheme: scheme, host: host, port: port, prefix: map["url_prefix"]?.stringValue ?? "")
     }
 
     private static func baseURL(scheme: String, host: String, port: Int, prefix: String) -> String {
@@ -217,7 +217,7 @@ struct ElasticsearchSettings {
     /// Applies the index name rules of Elasticsearch's create index API: lowercase, none of
     /// `\ / * ? " < > | , #` or space, not starting with `-`, `_` or `+`, not `.` or `..`,
     /// at most 255 bytes.
-    static func checkIndexName(_ name: String) throws(StoreFailure) {
+    static func checkIndexName(_ name: String) throws(PluginError) {
         let forbidden = CharacterSet(charactersIn: "\\/*?\"<>| ,#")
         let valid = name == name.lowercased()
             && name.unicodeScalars.allSatisfy { !forbidden.contains($0) }
@@ -229,26 +229,25 @@ struct ElasticsearchSettings {
         }
     }
 
-    private func number(_ value: Any) -> Double? {
-        if let number = value as? NSNumber, !JSONText.isBoolean(value) { return number.doubleValue }
-        if let text = value as? String { return Double(text) }
-        return nil
+    /// Reads a number, or a string holding one, as YAML values may arrive either way.
+    private func number(_ value: JSON) -> Double? {
+        value.numberValue ?? value.stringValue.flatMap { Double($0) }
     }
 
-    private func integer(_ value: Any) -> Int? {
+    private func integer(_ value: JSON) -> Int? {
         guard let number = number(value), number == number.rounded(), abs(number) < 1e9 else { return nil }
         return Int(number)
     }
 
-    private func bool(_ value: Any?, _ name: String) throws(StoreFailure) -> Bool? {
+    private func bool(_ value: JSON?, _ name: String) throws(PluginError) -> Bool? {
         guard let value else { return nil }
-        if let text = value as? String {
+        if let text = value.stringValue {
             switch text.lowercased() {
             case "true", "yes", "on": return true
             case "false", "no", "off": return false
             default: break
             }
-        } else if JSONText.isBoolean(value), let flag = value as? Bool {
+        } else if let flag = value.boolValue {
             return flag
         }
         throw .invalid("Elasticsearch setting client.\(name) must be true or false")

@@ -1,6 +1,5 @@
 import Foundation
-import PluginABI
-import StorePluginSupport
+import PluginKit
 
 /// Jobs as Elasticsearch documents: `_id` is the job id and `_source` the job JSON without
 /// "id", as the original Python ecs-scheduler stored them.
@@ -14,42 +13,46 @@ import StorePluginSupport
 /// recommends for reading every document. Sorting on `_id` is not an option because
 /// Elasticsearch 8 disables field data on `_id`, and `_doc` alone is not unique across shards.
 /// This needs Elasticsearch 7.10 or later, the first version with PITs.
-final class ElasticsearchStore: StoreBackend {
+final class ElasticsearchStore: StorePlugin {
+    static let storeName = "elasticsearch"
+    static let version = "1.0.0"
+    static let summary = "Jobs as documents (_id = job id) in an Elasticsearch index, as the original ecs-scheduler stored them"
+
     /// How long the PIT stays open between two pages of a load.
     static let pointInTimeKeepAlive = "1m"
 
-    let host: StoreHost
+    let host: HostAPI
     let client: ElasticsearchClient
     /// The configured index name (an alias or a concrete index), percent-encoded for paths.
     let indexPath: String
     var index: String { client.settings.index }
 
-    init(host: StoreHost, settingsJSON: String) throws(StoreFailure) {
-        let settings = try ElasticsearchSettings(json: settingsJSON)
+    init(host: HostAPI, settings: [String: JSON]) throws(PluginError) {
+        let settings = try ElasticsearchSettings(settings)
         self.host = host
         self.client = ElasticsearchClient(settings: settings, host: host)
-        self.indexPath = "/" + percentEncoded(settings.index)
+        self.indexPath = "/" + ElasticsearchStore.encoded(settings.index)
 
         for name in settings.ignored {
-            host.log(ECSS_LOG_WARNING, "Elasticsearch setting \(name) is not supported by this store and is ignored")
+            host.log(.warning, "Elasticsearch setting \(name) is not supported by this store and is ignored")
         }
         if !settings.verifyTLS {
-            host.log(ECSS_LOG_WARNING, "TLS certificates of Elasticsearch nodes are not verified (client.verify_certs is false)")
+            host.log(.warning, "TLS certificates of Elasticsearch nodes are not verified because client.verify_certs is false")
         }
         try ensureIndex()
-        host.log(ECSS_LOG_INFO, "opened Elasticsearch store in index \(settings.index) on \(settings.nodes.joined(separator: ", "))")
+        host.log(.info, "Opened Elasticsearch store in index \(settings.index) on \(settings.nodes.joined(separator: ", "))")
     }
 
     // MARK: - Jobs
 
-    func loadAll(_ visit: (String, String) throws(StoreFailure) -> Void) throws(StoreFailure) {
+    func loadAll(_ visit: (String, String) throws(PluginError) -> Void) throws(PluginError) {
         var pointInTime = try openPointInTime()
         defer { closePointInTime(pointInTime) }
-        var searchAfter: Any?
+        var searchAfter: JSON?
         while true {
             let page = try searchPage(pointInTime: pointInTime, after: searchAfter)
-            pointInTime = page["pit_id"] as? String ?? pointInTime
-            let hits = (page["hits"] as? [String: Any])?["hits"] as? [[String: Any]] ?? []
+            pointInTime = page["pit_id"]?.stringValue ?? pointInTime
+            let hits = page["hits"]?["hits"]?.arrayValue ?? []
             for hit in hits {
                 guard let (id, json) = job(in: hit) else { continue }
                 try visit(id, json)
@@ -59,95 +62,105 @@ final class ElasticsearchStore: StoreBackend {
         }
     }
 
-    func get(_ jobID: String) throws(StoreFailure) -> String {
-        let response = try client.send("GET", documentPath("_doc", jobID))
-        if response.status == 404, response.object?["found"] as? Bool == false { throw .notFound(jobID: jobID) }
+    func get(id: String) throws(PluginError) -> String {
+        let response = try client.send("GET", documentPath("_doc", id))
+        if response.status == 404, response.object?["found"]?.boolValue == false { throw ElasticsearchStore.notFound(id) }
         guard response.status == 200, let source = response.object?["_source"] else {
-            throw failure(response, "read job \(jobID) from")
+            throw failure(response, "read job \(id) from")
         }
-        return JSONText.text(source)
+        return String(decoding: source.serialized(), as: UTF8.self)
     }
 
     /// Indexes the document with op_type create (`_create`), which Elasticsearch rejects with
     /// 409 when the id exists.
-    func create(_ jobID: String, _ jobJSON: String) throws(StoreFailure) {
-        let response = try client.send("PUT", documentPath("_create", jobID), query: "refresh=wait_for", body: Data(jobJSON.utf8))
-        if response.status == 409 { throw .conflict(jobID: jobID) }
-        guard response.status == 201 || response.status == 200 else { throw failure(response, "create job \(jobID) in") }
+    func create(id: String, document: String) throws(PluginError) {
+        let response = try client.send("PUT", documentPath("_create", id), query: "refresh=wait_for", body: Data(document.utf8))
+        if response.status == 409 { throw PluginError(.conflict, "Job \(id) already exists.") }
+        guard response.status == 201 || response.status == 200 else { throw failure(response, "create job \(id) in") }
     }
 
     /// Replaces the document. The index API cannot make this conditional on the id existing
     /// without first reading its sequence number, so this writes even a document that another
     /// daemon deleted meanwhile.
-    func update(_ jobID: String, _ jobJSON: String) throws(StoreFailure) {
-        let response = try client.send("PUT", documentPath("_doc", jobID), query: "refresh=wait_for", body: Data(jobJSON.utf8))
-        guard response.status == 200 || response.status == 201 else { throw failure(response, "update job \(jobID) in") }
+    func update(id: String, document: String) throws(PluginError) {
+        let response = try client.send("PUT", documentPath("_doc", id), query: "refresh=wait_for", body: Data(document.utf8))
+        guard response.status == 200 || response.status == 201 else { throw failure(response, "update job \(id) in") }
     }
 
-    func delete(_ jobID: String) throws(StoreFailure) {
-        let response = try client.send("DELETE", documentPath("_doc", jobID), query: "refresh=wait_for")
-        if response.status == 404, response.object?["result"] as? String == "not_found" { throw .notFound(jobID: jobID) }
-        guard response.status == 200 else { throw failure(response, "delete job \(jobID) from") }
+    func delete(id: String) throws(PluginError) {
+        let response = try client.send("DELETE", documentPath("_doc", id), query: "refresh=wait_for")
+        if response.status == 404, response.object?["result"]?.stringValue == "not_found" { throw ElasticsearchStore.notFound(id) }
+        guard response.status == 200 else { throw failure(response, "delete job \(id) from") }
     }
-
-    func close() {}
 
     // MARK: - Documents
 
     private func documentPath(_ endpoint: String, _ jobID: String) -> String {
-        "\(indexPath)/\(endpoint)/\(percentEncoded(jobID))"
+        "\(indexPath)/\(endpoint)/\(ElasticsearchStore.encoded(jobID))"
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters, for one path segment.
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func notFound(_ id: String) -> PluginError {
+        PluginError(.notFound, "Job \(id) does not exist.")
     }
 
     /// Extracts the id and job JSON of a search hit; returns nil, after a log line, for a hit
     /// without `_source`.
-    private func job(in hit: [String: Any]) -> (String, String)? {
-        guard let id = hit["_id"] as? String else { return nil }
-        guard let source = hit["_source"] as? [String: Any] else {
-            host.log(ECSS_LOG_ERROR, "skipped job \(id) in Elasticsearch index \(index): its document has no _source object", jobID: id)
+    private func job(in hit: JSON) -> (String, String)? {
+        guard let id = hit["_id"]?.stringValue else { return nil }
+        guard let source = hit["_source"], source.objectValue != nil else {
+            host.log(.error, "Skipped job \(id) in Elasticsearch index \(index) because its document has no _source object",
+                     jobID: id)
             return nil
         }
-        return (id, JSONText.text(source))
+        return (id, String(decoding: source.serialized(), as: UTF8.self))
     }
 
     // MARK: - Point in time
 
-    private func openPointInTime() throws(StoreFailure) -> String {
+    private func openPointInTime() throws(PluginError) -> String {
         let response = try client.send("POST", "\(indexPath)/_pit", query: "keep_alive=\(ElasticsearchStore.pointInTimeKeepAlive)")
-        guard response.status == 200, let id = response.object?["id"] as? String else {
+        guard response.status == 200, let id = response.object?["id"]?.stringValue else {
             throw failure(response, "open a point in time on")
         }
         return id
     }
 
-    private func searchPage(pointInTime: String, after searchAfter: Any?) throws(StoreFailure) -> [String: Any] {
-        var body: [String: Any] = [
-            "size": client.settings.pageSize,
-            "pit": ["id": pointInTime, "keep_alive": ElasticsearchStore.pointInTimeKeepAlive],
+    private func searchPage(pointInTime: String, after searchAfter: JSON?) throws(PluginError) -> JSON {
+        var body: [String: JSON] = [
+            "size": .number(Double(client.settings.pageSize)),
+            "pit": ["id": .string(pointInTime), "keep_alive": .string(ElasticsearchStore.pointInTimeKeepAlive)],
             "sort": [["_shard_doc": "asc"]],
             "track_total_hits": false,
         ]
         if let searchAfter { body["search_after"] = searchAfter }
-        let response = try client.send("POST", "/_search", body: JSONText.data(body))
-        guard response.status == 200, let page = response.object else { throw failure(response, "search") }
+        let response = try client.send("POST", "/_search", body: JSON.object(body).serialized())
+        guard response.status == 200, let page = response.object, page.objectValue != nil else { throw failure(response, "search") }
         return page
     }
 
     /// Closes the PIT to free its resources early; it would expire after the keep-alive anyway.
     private func closePointInTime(_ id: String) {
         do {
-            let response = try client.send("DELETE", "/_pit", body: JSONText.data(["id": id]))
+            let response = try client.send("DELETE", "/_pit", body: JSON.object(["id": .string(id)]).serialized())
             if response.status != 200 {
-                host.log(ECSS_LOG_DEBUG, "Elasticsearch did not close a point in time: \(response.errorSummary)")
+                host.log(.debug, "Elasticsearch did not close a point in time: \(response.errorSummary)")
             }
         } catch {
-            host.log(ECSS_LOG_DEBUG, "Elasticsearch did not close a point in time: \(error.message)")
+            host.log(.debug, "Elasticsearch did not close a point in time: \(error.message)")
         }
     }
 
     // MARK: - Index
 
     /// Uses the index or alias when it exists, else creates a dated index with the alias.
-    private func ensureIndex() throws(StoreFailure) {
+    private func ensureIndex() throws(PluginError) {
         let exists = try client.send("HEAD", indexPath)
         if exists.status == 200 { return }
         guard exists.status == 404 else { throw failure(exists, "check") }
@@ -155,14 +168,14 @@ final class ElasticsearchStore: StoreBackend {
         let concreteIndex = "\(index)-\(ElasticsearchStore.timestamp(Date()))"
         // Dynamic mapping is off: the store never searches on job fields, and mapping them
         // could reject a job whose field changed type (a trigger setting as a string, then a number).
-        let body: [String: Any] = ["mappings": ["dynamic": false], "aliases": [index: [String: Any]()]]
-        let response = try client.send("PUT", "/" + percentEncoded(concreteIndex), body: JSONText.data(body))
+        let body: JSON = ["mappings": ["dynamic": false], "aliases": .object([index: .object([:])])]
+        let response = try client.send("PUT", "/" + ElasticsearchStore.encoded(concreteIndex), body: body.serialized())
         guard response.status == 200 else {
             // Another daemon created the alias meanwhile.
             if let recheck = try? client.send("HEAD", indexPath), recheck.status == 200 { return }
             throw failure(response, "create")
         }
-        host.log(ECSS_LOG_INFO, "created Elasticsearch index \(concreteIndex) with alias \(index)")
+        host.log(.info, "Created Elasticsearch index \(concreteIndex) with alias \(index)")
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -176,12 +189,18 @@ final class ElasticsearchStore: StoreBackend {
     // MARK: - Errors
 
     /// A failure for an unexpected response: 429 and 5xx may pass, the rest will not.
-    private func failure(_ response: ElasticsearchResponse, _ action: String) -> StoreFailure {
-        let status = response.status == 429 || response.status >= 500 ? ECSS_RETRY : ECSS_ERROR
+    private func failure(_ response: ElasticsearchResponse, _ action: String) -> PluginError {
+        let status: PluginStatus = response.status == 429 || response.status >= 500 ? .retry : .error
         var message = "Elasticsearch store could not \(action) index \(index): HTTP \(response.status) \(response.errorSummary)"
         if response.status == 401 || response.status == 403 {
             message += "; check client.basic_auth or client.api_key in the configuration file"
         }
-        return StoreFailure(status, message)
+        return PluginError(status, message)
     }
+}
+
+/// The entry point of libecss-store-elasticsearch.so, which the host finds with dlsym.
+@_cdecl("ecss_plugin_entry")
+public func ecssPluginEntry() -> UnsafePointer<ecss_plugin_descriptor> {
+    PluginExport.store(ElasticsearchStore.self)
 }

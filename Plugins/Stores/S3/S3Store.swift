@@ -1,6 +1,5 @@
 import Foundation
-import PluginABI
-import StorePluginSupport
+import PluginKit
 import Synchronization
 
 /// Jobs as S3 objects: one object per job at `<prefix>/<id>.json` (or `<id>.json` without a
@@ -9,26 +8,27 @@ import Synchronization
 /// Settings: `{"bucket": name, "prefix": optional key prefix, "page_size": optional 1...1000}`.
 /// The prefix may end in "/" or not. Only objects directly at the prefix level whose names end
 /// in ".json" are jobs; objects elsewhere in the bucket are left alone.
-final class S3Store: StoreBackend {
+final class S3Store: StorePlugin {
+    static let storeName = "s3"
+    static let version = "1.0.0"
+    static let summary = "Jobs as JSON objects <prefix>/<id>.json in an S3 bucket, as the original ecs-scheduler stored them"
+
     /// Objects fetched at once while loading; S3 latency, not CPU, bounds the load time.
     static let parallelFetches = 16
 
-    let host: StoreHost
+    let host: HostAPI
     let bucket: String
     /// The key prefix without trailing "/"; empty for none.
     let prefix: String
     /// ListObjectsV2 max-keys; nil for the service default (1,000).
     let pageSize: Int?
 
-    init(host: StoreHost, settingsJSON: String) throws(StoreFailure) {
-        guard let settings = JSONText.object(settingsJSON) else {
-            throw .invalid("S3 store settings are not a JSON object: \(settingsJSON)")
-        }
-        guard let bucket = settings["bucket"] as? String, !bucket.isEmpty else {
+    init(host: HostAPI, settings: [String: JSON]) throws(PluginError) {
+        guard let bucket = settings["bucket"]?.stringValue, !bucket.isEmpty else {
             throw .invalid("S3 store settings have no bucket; set ECSS_S3_BUCKET to the bucket name")
         }
         try S3Store.checkBucketName(bucket)
-        var prefix = settings["prefix"] as? String ?? ""
+        var prefix = settings["prefix"]?.stringValue ?? ""
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.host = host
         self.bucket = bucket
@@ -36,20 +36,20 @@ final class S3Store: StoreBackend {
         self.pageSize = try S3Store.pageSize(settings["page_size"])
 
         try ensureBucket()
-        host.log(ECSS_LOG_INFO, "opened S3 store in bucket \(bucket)" + (prefix.isEmpty ? "" : " under prefix \(prefix)/"))
+        host.log(.info, "Opened S3 store in bucket \(bucket)" + (prefix.isEmpty ? "" : " under prefix \(prefix)/"))
     }
 
     // MARK: - Jobs
 
-    func loadAll(_ visit: (String, String) throws(StoreFailure) -> Void) throws(StoreFailure) {
+    func loadAll(_ visit: (String, String) throws(PluginError) -> Void) throws(PluginError) {
         var continuationToken: String?
         repeat {
             let page = try listPage(continuationToken: continuationToken)
-            let objects = page.keys.compactMap(jobID(forKey:))
-            for (id, result) in zip(objects, fetch(objects)) {
+            let jobIDs = page.keys.compactMap(jobID(forKey:))
+            for (id, result) in zip(jobIDs, fetch(jobIDs)) {
                 guard let body = try result.get() else { continue }
-                guard JSONText.isJSON(body) else {
-                    host.log(ECSS_LOG_ERROR, "skipped S3 object \(key(for: id)) in bucket \(bucket): it is not JSON", jobID: id)
+                guard (try? JSON.parse(Data(body.utf8))) != nil else {
+                    host.log(.error, "Skipped S3 object \(key(for: id)) in bucket \(bucket) because it is not JSON", jobID: id)
                     continue
                 }
                 try visit(id, body)
@@ -58,46 +58,59 @@ final class S3Store: StoreBackend {
         } while continuationToken != nil
     }
 
-    func get(_ jobID: String) throws(StoreFailure) -> String {
-        let response = host.send(AWSRequest(service: "s3", method: "GET", path: try objectPath(jobID)))
-        guard response.status == ECSS_OK else {
-            if response.status == ECSS_NOT_FOUND { throw .notFound(jobID: jobID) }
-            throw failure(response, "read job \(jobID) from")
+    func get(id: String) throws(PluginError) -> String {
+        let path = try objectPath(id)
+        do throws(PluginError) {
+            let response = try host.sendAWS(AWSCall(service: "s3", operation: "GetObject", method: "GET", path: path))
+            return String(decoding: response.body, as: UTF8.self)
+        } catch where error.status == .notFound {
+            throw S3Store.notFound(id)
+        } catch {
+            throw failure(error, "read job \(id) from")
         }
-        return response.bodyText
     }
 
     /// Writes the object only if no object has its key. S3 rejects a PUT with
     /// `If-None-Match: *` with 412 Precondition Failed when the key exists.
-    func create(_ jobID: String, _ jobJSON: String) throws(StoreFailure) {
-        let response = host.send(putRequest(path: try objectPath(jobID), jobJSON: jobJSON, extraHeaders: ["If-None-Match: *"]))
-        guard response.status == ECSS_OK else {
-            if response.status == ECSS_CONFLICT { throw .conflict(jobID: jobID) }
-            throw failure(response, "create job \(jobID) in")
+    func create(id: String, document: String) throws(PluginError) {
+        let path = try objectPath(id)
+        do throws(PluginError) {
+            _ = try host.sendAWS(putCall(path: path, document: document, extraHeaders: ["If-None-Match": "*"]))
+        } catch where error.status == .conflict {
+            throw PluginError(.conflict, "Job \(id) already exists.")
+        } catch {
+            throw failure(error, "create job \(id) in")
         }
     }
 
     /// Replaces the object. S3 cannot make a plain PUT conditional on the key existing, so
     /// this writes the object even when another daemon deleted it meanwhile.
-    func update(_ jobID: String, _ jobJSON: String) throws(StoreFailure) {
-        let response = host.send(putRequest(path: try objectPath(jobID), jobJSON: jobJSON, extraHeaders: []))
-        guard response.status == ECSS_OK else { throw failure(response, "update job \(jobID) in") }
+    func update(id: String, document: String) throws(PluginError) {
+        let path = try objectPath(id)
+        do throws(PluginError) {
+            _ = try host.sendAWS(putCall(path: path, document: document, extraHeaders: [:]))
+        } catch {
+            throw failure(error, "update job \(id) in")
+        }
     }
 
     /// Deletes the object after checking that it exists, because S3's DeleteObject succeeds
     /// for a missing key too.
-    func delete(_ jobID: String) throws(StoreFailure) {
-        let path = try objectPath(jobID)
-        let head = host.send(AWSRequest(service: "s3", method: "HEAD", path: path))
-        guard head.status == ECSS_OK else {
-            if head.status == ECSS_NOT_FOUND { throw .notFound(jobID: jobID) }
-            throw failure(head, "check job \(jobID) in")
+    func delete(id: String) throws(PluginError) {
+        let path = try objectPath(id)
+        do throws(PluginError) {
+            _ = try host.sendAWS(AWSCall(service: "s3", operation: "HeadObject", method: "HEAD", path: path))
+        } catch where error.status == .notFound {
+            throw S3Store.notFound(id)
+        } catch {
+            throw failure(error, "check job \(id) in")
         }
-        let response = host.send(AWSRequest(service: "s3", method: "DELETE", path: path))
-        guard response.status == ECSS_OK else { throw failure(response, "delete job \(jobID) from") }
+        do throws(PluginError) {
+            _ = try host.sendAWS(AWSCall(service: "s3", operation: "DeleteObject", method: "DELETE", path: path))
+        } catch {
+            throw failure(error, "delete job \(id) from")
+        }
     }
-
-    func close() {}
 
     // MARK: - Keys
 
@@ -117,23 +130,31 @@ final class S3Store: StoreBackend {
     }
 
     /// Builds the request path of a job's object, percent-encoding each key segment apart.
-    private func objectPath(_ jobID: String) throws(StoreFailure) -> String {
+    private func objectPath(_ jobID: String) throws(PluginError) -> String {
         guard !jobID.contains("/") else {
-            throw .invalid("job id \(jobID) contains \"/\", which the S3 store cannot keep at the prefix level")
+            throw .invalid("Job id \(jobID) contains \"/\", which the S3 store cannot keep at the prefix level")
         }
         let segments = key(for: jobID).split(separator: "/", omittingEmptySubsequences: false)
-        return "/" + percentEncoded(bucket) + "/" + segments.map { percentEncoded(String($0)) }.joined(separator: "/")
+        return "/" + S3Store.encoded(bucket) + "/" + segments.map { S3Store.encoded(String($0)) }.joined(separator: "/")
     }
 
-    private func putRequest(path: String, jobJSON: String, extraHeaders: [String]) -> AWSRequest {
-        AWSRequest(service: "s3", method: "PUT", path: path, headers: ["Content-Type: application/json"] + extraHeaders,
-                   body: Data(jobJSON.utf8))
+    private func putCall(path: String, document: String, extraHeaders: [String: String]) -> AWSCall {
+        AWSCall(service: "s3", operation: "PutObject", method: "PUT", path: path,
+                headers: extraHeaders.merging(["Content-Type": "application/json"]) { $1 }, body: Data(document.utf8))
     }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters, as SigV4 needs for
+    /// one path segment or one query value.
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     // MARK: - Listing and fetching
 
     /// Reads one page of ListObjectsV2 at the prefix level (delimiter "/").
-    private func listPage(continuationToken: String?) throws(StoreFailure) -> ListBucketResult {
+    private func listPage(continuationToken: String?) throws(PluginError) -> ListBucketResult {
         // Parameters in code-point order, as the canonical query string of SigV4 needs them.
         var parameters: [(String, String)] = []
         if let continuationToken { parameters.append(("continuation-token", continuationToken)) }
@@ -141,10 +162,15 @@ final class S3Store: StoreBackend {
         parameters.append(("list-type", "2"))
         if let pageSize { parameters.append(("max-keys", String(pageSize))) }
         parameters.append(("prefix", prefix.isEmpty ? "" : prefix + "/"))
-        let query = parameters.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
+        let query = parameters.map { "\($0.0)=\(S3Store.encoded($0.1))" }.joined(separator: "&")
 
-        let response = host.send(AWSRequest(service: "s3", method: "GET", path: "/" + percentEncoded(bucket), query: query))
-        guard response.status == ECSS_OK else { throw failure(response, "list jobs in") }
+        let response: HostResponse
+        do throws(PluginError) {
+            response = try host.sendAWS(AWSCall(service: "s3", operation: "ListObjectsV2", method: "GET",
+                                                path: "/" + S3Store.encoded(bucket), query: query))
+        } catch {
+            throw failure(error, "list jobs in")
+        }
         guard let page = ListBucketResult.parse(response.body) else {
             throw .error("S3 ListObjectsV2 of bucket \(bucket) returned a body that is not a ListBucketResult")
         }
@@ -153,8 +179,8 @@ final class S3Store: StoreBackend {
 
     /// Fetches the objects of `jobIDs` with several requests in flight. Each result is the
     /// body, nil for an object deleted since the listing, or the failure.
-    private func fetch(_ jobIDs: [String]) -> [Result<String?, StoreFailure>] {
-        let results = Mutex<[Result<String?, StoreFailure>]>(Array(repeating: .success(nil), count: jobIDs.count))
+    private func fetch(_ jobIDs: [String]) -> [Result<String?, PluginError>] {
+        let results = Mutex<[Result<String?, PluginError>]>(Array(repeating: .success(nil), count: jobIDs.count))
         let nextIndex = Atomic<Int>(0)
         let finished = DispatchGroup()
         for _ in 0..<min(S3Store.parallelFetches, jobIDs.count) {
@@ -171,11 +197,11 @@ final class S3Store: StoreBackend {
         return results.withLock { $0 }
     }
 
-    private func fetchOne(_ jobID: String) -> Result<String?, StoreFailure> {
-        do throws(StoreFailure) {
-            return .success(try get(jobID))
-        } catch where error.status == ECSS_NOT_FOUND {
-            host.log(ECSS_LOG_DEBUG, "S3 object \(key(for: jobID)) was deleted while loading; skipped it", jobID: jobID)
+    private func fetchOne(_ jobID: String) -> Result<String?, PluginError> {
+        do throws(PluginError) {
+            return .success(try get(id: jobID))
+        } catch where error.status == .notFound {
+            host.log(.debug, "Skipped S3 object \(key(for: jobID)) because it was deleted while loading", jobID: jobID)
             return .success(nil)
         } catch {
             return .failure(error)
@@ -185,21 +211,23 @@ final class S3Store: StoreBackend {
     // MARK: - Bucket
 
     /// Creates the bucket when HeadBucket reports it missing, in the host's region.
-    private func ensureBucket() throws(StoreFailure) {
-        let head = host.send(AWSRequest(service: "s3", method: "HEAD", path: "/" + percentEncoded(bucket)))
-        if head.status == ECSS_OK { return }
-        guard head.status == ECSS_NOT_FOUND else {
-            let hint = head.httpStatus == 403
-                ? "; the bucket exists but these AWS credentials may not use it"
-                : head.httpStatus == 301 ? "; the bucket is in another region than AWS_REGION" : ""
-            throw StoreFailure(head.status == ECSS_RETRY ? ECSS_RETRY : ECSS_ERROR,
-                               "cannot reach S3 bucket \(bucket): \(head.message ?? "HTTP \(head.httpStatus)")\(hint)")
+    private func ensureBucket() throws(PluginError) {
+        do throws(PluginError) {
+            _ = try host.sendAWS(AWSCall(service: "s3", operation: "HeadBucket", method: "HEAD", path: "/" + S3Store.encoded(bucket)))
+            return
+        } catch where error.status == .notFound {
+            try createBucket()
+        } catch {
+            let status = error.response?.status
+            let hint = status == 403 ? "; the bucket exists but these AWS credentials may not use it"
+                : status == 301 ? "; the bucket is in another region than AWS_REGION" : ""
+            throw PluginError(error.status == .retry ? .retry : .error,
+                              "S3 store cannot reach bucket \(bucket): \(error.message)\(hint)")
         }
-        try createBucket()
     }
 
-    private func createBucket() throws(StoreFailure) {
-        let region = host.config("aws.region")
+    private func createBucket() throws(PluginError) {
+        let region = host.setting("aws.region")
         var body = Data()
         if let region, region != "us-east-1" {
             body = Data("""
@@ -207,32 +235,35 @@ final class S3Store: StoreBackend {
                 <LocationConstraint>\(region)</LocationConstraint></CreateBucketConfiguration>
                 """.utf8)
         }
-        let response = host.send(AWSRequest(service: "s3", method: "PUT", path: "/" + percentEncoded(bucket),
-                                            headers: body.isEmpty ? [] : ["Content-Type: application/xml"], body: body,
-                                            region: region))
-        switch (response.status, response.errorCode) {
-        case (ECSS_OK, _):
-            host.log(ECSS_LOG_INFO, "created S3 bucket \(bucket) in region \(region ?? "us-east-1")")
-        case (_, "BucketAlreadyOwnedByYou"):
+        do throws(PluginError) {
+            _ = try host.sendAWS(AWSCall(service: "s3", operation: "CreateBucket", method: "PUT", path: "/" + S3Store.encoded(bucket),
+                                         headers: body.isEmpty ? [:] : ["Content-Type": "application/xml"], body: body,
+                                         region: region))
+            host.log(.info, "Created S3 bucket \(bucket) in region \(region ?? "us-east-1")")
+        } catch where error.response?.errorCode == "BucketAlreadyOwnedByYou" {
             return
-        case (_, "BucketAlreadyExists"):
+        } catch where error.response?.errorCode == "BucketAlreadyExists" {
             throw .invalid("S3 bucket name \(bucket) is taken by another AWS account; set ECSS_S3_BUCKET to another name")
-        default:
-            throw failure(response, "create")
+        } catch {
+            throw failure(error, "create")
         }
     }
 
     // MARK: - Settings and errors
 
-    private func failure(_ response: HostResponse, _ action: String) -> StoreFailure {
-        let status = response.status == ECSS_RETRY ? ECSS_RETRY : ECSS_ERROR
-        let detail = response.message ?? "HTTP \(response.httpStatus)"
-        return StoreFailure(status, "S3 store could not \(action) bucket \(bucket): \(detail)")
+    private static func notFound(_ id: String) -> PluginError {
+        PluginError(.notFound, "Job \(id) does not exist.")
+    }
+
+    /// Wraps a failed request: a passing failure stays `.retry`, the rest become `.error`.
+    private func failure(_ error: PluginError, _ action: String) -> PluginError {
+        PluginError(error.status == .retry ? .retry : .error, "S3 store could not \(action) bucket \(bucket): \(error.message)",
+                    response: error.response)
     }
 
     /// Applies the bucket naming rules of S3 (3 to 63 lowercase letters, digits, "." and "-",
     /// starting and ending with a letter or digit).
-    static func checkBucketName(_ name: String) throws(StoreFailure) {
+    static func checkBucketName(_ name: String) throws(PluginError) {
         let allowed = name.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
@@ -244,11 +275,17 @@ final class S3Store: StoreBackend {
         }
     }
 
-    static func pageSize(_ value: Any?) throws(StoreFailure) -> Int? {
+    static func pageSize(_ value: JSON?) throws(PluginError) -> Int? {
         guard let value else { return nil }
-        guard !JSONText.isBoolean(value), let size = value as? Int, (1...1000).contains(size) else {
-            throw .invalid("S3 store setting page_size must be a whole number from 1 to 1000, not \(value)")
+        guard let size = value.intValue, (1...1000).contains(size) else {
+            throw .invalid("S3 store setting page_size must be a whole number from 1 to 1000")
         }
         return size
     }
+}
+
+/// The entry point of libecss-store-s3.so, which the host finds with dlsym.
+@_cdecl("ecss_plugin_entry")
+public func ecssPluginEntry() -> UnsafePointer<ecss_plugin_descriptor> {
+    PluginExport.store(S3Store.self)
 }

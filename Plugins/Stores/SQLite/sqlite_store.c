@@ -116,7 +116,7 @@ static ecss_status create_parent_folders(sqlite_store *store, char **error_out) 
         struct stat info;
         if (stat(folder, &info) != 0) {
             if (mkdir(folder, 0777) == 0) {
-                store_log(store, ECSS_LOG_INFO, NULL, "created folder %s for the SQLite store", folder);
+                store_log(store, ECSS_LOG_INFO, NULL, "Created folder %s for the SQLite store", folder);
             } else if (errno != EEXIST) {
                 set_error(store->host, error_out, "cannot create folder %s for SQLite file %s: %s", folder,
                           store->path, strerror(errno));
@@ -227,7 +227,7 @@ static ecss_status ensure_table(sqlite_store *store, char **error_out) {
                   sqlite3_errmsg(store->db));
         return status_for(result);
     }
-    store_log(store, ECSS_LOG_INFO, NULL, "created table jobs in SQLite file %s", store->path);
+    store_log(store, ECSS_LOG_INFO, NULL, "Created table jobs in SQLite file %s", store->path);
     return ECSS_OK;
 }
 
@@ -294,7 +294,7 @@ static ecss_status open_database(sqlite_store *store, char **error_out) {
 
     status = configure_connection(store, error_out);
     if (status == ECSS_OK && !existed) {
-        store_log(store, ECSS_LOG_INFO, NULL, "created SQLite file %s", store->path);
+        store_log(store, ECSS_LOG_INFO, NULL, "Created SQLite file %s", store->path);
     }
     if (status == ECSS_OK) status = ensure_table(store, error_out);
     if (status == ECSS_OK) status = prepare_statements(store, error_out);
@@ -326,7 +326,7 @@ static ecss_status sqlite_open(const ecss_host_api *host, ecss_host_handle *hand
         destroy_store(store);
         return status;
     }
-    store_log(store, ECSS_LOG_INFO, NULL, "opened SQLite store %s", store->path);
+    store_log(store, ECSS_LOG_INFO, NULL, "Opened SQLite store %s", store->path);
     *store_out = store;
     return ECSS_OK;
 }
@@ -347,7 +347,7 @@ static ecss_status sqlite_load_all(void *opaque, ecss_job_visitor visit, void *v
         const char *job_json = (const char *)sqlite3_column_text(statement, 1);
         if (job_id == NULL || job_json == NULL) continue;
         if (sqlite3_column_int(statement, 2) == 0) {
-            store_log(store, ECSS_LOG_ERROR, job_id, "skipped job %s in SQLite file %s: its data is not JSON",
+            store_log(store, ECSS_LOG_ERROR, job_id, "Skipped job %s in SQLite file %s because its data is not JSON",
                       job_id, store->path);
             continue;
         }
