@@ -79,7 +79,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["PluginABI", "CSQLite", "AWSClient", "TestSupport"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["PluginABI", "CSQLite", "AWSClient", "JobModel", "JobStore", "PluginHost", "TestSupport"]
+        ),
         .testTarget(
             name: "PluginHostTests",
             dependencies: ["PluginHost", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"],

@@ -120,7 +120,7 @@ import TestSupport
 
     @Test func loadAllPagesThroughPointInTime() throws {
         // An emulator of its own, so that the request log contains this test's searches only.
-        let emulator = try withDefaultSignalMask { try ElasticsearchEmulator() }
+        let emulator = try ElasticsearchEmulator()
         defer { emulator.stop() }
         let store = try openOrThrow(hosts: [emulator.url], pageSize: 40)
         defer { store.close() }
@@ -247,7 +247,7 @@ import TestSupport
     }
 
     @Test func basicAuthentication() throws {
-        let emulator = try withDefaultSignalMask { try ElasticsearchEmulator(arguments: ["--basic-auth", "scheduler:s3cret"]) }
+        let emulator = try ElasticsearchEmulator(arguments: ["--basic-auth", "scheduler:s3cret"])
         defer { emulator.stop() }
 
         for client: [String: Any] in [["http_auth": ["scheduler", "s3cret"]], ["basic_auth": "scheduler:s3cret"]] {
@@ -265,7 +265,7 @@ import TestSupport
     }
 
     @Test func apiKeyAuthentication() throws {
-        let emulator = try withDefaultSignalMask { try ElasticsearchEmulator(arguments: ["--api-key", "key-id:key-secret"]) }
+        let emulator = try ElasticsearchEmulator(arguments: ["--api-key", "key-id:key-secret"])
         defer { emulator.stop() }
         let encoded = Data("key-id:key-secret".utf8).base64EncodedString()
 

@@ -15,7 +15,7 @@ enum Emulators {
 /// Starts moto's server around a suite: `@Suite(.motoServer)`.
 struct MotoServerTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let server = try withDefaultSignalMask { try MotoServer() }
+        let server = try MotoServer()
         defer { server.stop() }
         try await Emulators.$moto.withValue(server) { try await function() }
     }
@@ -24,36 +24,10 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
 /// Starts the Elasticsearch emulator around a suite: `@Suite(.elasticsearchEmulator)`.
 struct ElasticsearchEmulatorTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let emulator = try withDefaultSignalMask { try ElasticsearchEmulator() }
+        let emulator = try ElasticsearchEmulator()
         defer { emulator.stop() }
         try await Emulators.$elasticsearch.withValue(emulator) { try await function() }
     }
-}
-
-/// Runs `body` on a new thread with no signals blocked, and returns its result.
-///
-/// A child process inherits the signal mask of the thread that starts it. Tests run on
-/// libdispatch worker threads, which block SIGTERM among others, so an emulator started there
-/// never receives the SIGTERM of `Process.terminate()` and `waitUntilExit()` hangs.
-func withDefaultSignalMask<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) throws -> Value {
-    let outcome = ThreadOutcome<Value>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, nil)
-        outcome.result = Result { try body() }
-        done.signal()
-    }
-    thread.start()
-    done.wait()
-    return try outcome.result!.get()
-}
-
-/// The result a thread hands back; unchecked because it is written before a semaphore is
-/// signalled and read only after the wait.
-private final class ThreadOutcome<Value>: @unchecked Sendable {
-    var result: Result<Value, Error>?
 }
 
 extension Trait where Self == MotoServerTrait {
@@ -83,7 +57,7 @@ final class ElasticsearchEmulator: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script.path, "--port", String(port), "--request-log", requestLog.path] + arguments
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try withDefaultSignalMask { try process.run() }
         guard waitForLoopbackPort(port, timeout: 20) else {
             process.terminate()
             throw TestSupportError("the Elasticsearch emulator did not listen on port \(port) within 20 s")
