@@ -24,7 +24,7 @@ import TestSupport
         folder = try PackagePaths.temporaryDirectory("daemon-store")
     }
 
-    /// The environment that picks `kind`, with its emulator's endpoint.
+    /// Builds the environment that picks `kind`, with its emulator's endpoint.
     private func environment(_ kind: Kind) -> [String: String] {
         var environment = ["ECSS_LOG_LEVEL": "INFO", "AWS_ENDPOINT_URL": moto.endpoint]
         switch kind {

@@ -36,7 +36,7 @@ import TestSupport
                              network: AWSNetworkServices(client: aws))
     }
 
-    /// The settings the configuration would hand to the store, with an optional page size.
+    /// Builds the settings the configuration would hand to the store, with an optional page size.
     private func settings(_ kind: Kind, pageSize: Int? = nil) -> [String: Any] {
         var settings: [String: Any]
         switch kind {

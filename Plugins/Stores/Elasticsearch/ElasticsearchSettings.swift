@@ -106,9 +106,9 @@ struct ElasticsearchSettings {
 
     /// Builds the Authorization header from http_auth/basic_auth, api_key or bearer_auth.
     private func readAuthorization(_ client: [String: JSON]) throws(PluginError) -> String? {
-        let given = ["http_auth", "basic_auth", "api_key", "bearer_auth"].filter { client[$0] != nil }
-        guard given.count <= 1 else {
-            throw .invalid("Elasticsearch settings \(given.map { "client.\($0)" }.joined(separator: " and ")) "
+        let credentialKeys = ["http_auth", "basic_auth", "api_key", "bearer_auth"].filter { client[$0] != nil }
+        guard credentialKeys.count <= 1 else {
+            throw .invalid("Elasticsearch settings \(credentialKeys.map { "client.\($0)" }.joined(separator: " and ")) "
                            + "are all set; set only one of them")
         }
         if let basic = client["http_auth"] ?? client["basic_auth"] {

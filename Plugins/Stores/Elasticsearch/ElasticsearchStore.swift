@@ -79,9 +79,10 @@ final class ElasticsearchStore: StorePlugin {
         guard response.status == 201 || response.status == 200 else { throw failure(response, "create job \(id) in") }
     }
 
-    /// Replaces the document. The index API cannot make this conditional on the id existing
-    /// without first reading its sequence number, so this writes even a document that another
-    /// daemon deleted meanwhile.
+    /// Replaces the document.
+    // NOTE: the index API cannot make this conditional on the id existing without first
+    // reading its sequence number (if_seq_no), so an update writes even a document that
+    // another daemon deleted meanwhile; SQLite and DynamoDB return not found instead.
     func update(id: String, document: String) throws(PluginError) {
         let response = try client.send("PUT", documentPath("_doc", id), query: "refresh=wait_for", body: Data(document.utf8))
         guard response.status == 200 || response.status == 201 else { throw failure(response, "update job \(id) in") }

@@ -83,8 +83,10 @@ final class S3Store: StorePlugin {
         }
     }
 
-    /// Replaces the object. S3 cannot make a plain PUT conditional on the key existing, so
-    /// this writes the object even when another daemon deleted it meanwhile.
+    /// Replaces the object.
+    // NOTE: S3 cannot make a plain PUT conditional on the key existing, so an update writes
+    // the object even when another daemon deleted the job meanwhile; SQLite and DynamoDB
+    // return not found instead. An If-Match on the object's ETag would close this.
     func update(id: String, document: String) throws(PluginError) {
         let path = try objectPath(id)
         do throws(PluginError) {
