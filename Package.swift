@@ -18,6 +18,10 @@ let package = Package(
     name: "ecs-scheduler",
     products: [
         .executable(name: "ecs-scheduler", targets: ["Host"]),
+        .library(name: "ecss-store-sqlite", type: .dynamic, targets: ["SQLiteStore"]),
+        .library(name: "ecss-store-s3", type: .dynamic, targets: ["S3Store"]),
+        .library(name: "ecss-store-dynamodb", type: .dynamic, targets: ["DynamoDBStore"]),
+        .library(name: "ecss-store-elasticsearch", type: .dynamic, targets: ["ElasticsearchStore"]),
         .library(name: "ecss-trigger-sqs", type: .dynamic, targets: ["SQSTrigger"]),
         // A PluginKit store for the plugin host tests; its name keeps the daemon from loading it.
         .library(name: "swift-test-store", type: .dynamic, targets: ["SwiftTestStore"]),
@@ -58,6 +62,15 @@ let package = Package(
 
         // Plugins
         .target(name: "SQSTrigger", dependencies: ["PluginKit"], path: "Plugins/SQSTrigger"),
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["PluginABI"],
+            path: "Plugins/Stores/SQLite",
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("pthread")]
+        ),
+        .target(name: "S3Store", dependencies: ["PluginKit"], path: "Plugins/Stores/S3"),
+        .target(name: "DynamoDBStore", dependencies: ["PluginKit"], path: "Plugins/Stores/DynamoDB"),
+        .target(name: "ElasticsearchStore", dependencies: ["PluginKit"], path: "Plugins/Stores/Elasticsearch"),
 
         // Benchmarks
         .executableTarget(name: "ScheduleBench", dependencies: ["ScheduleEngine"], path: "Benchmarks/ScheduleBench"),
@@ -69,6 +82,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["PluginABI", "CSQLite", "AWSClient", "JobModel", "JobStore", "PluginHost", "TestSupport"]
+        ),
         .testTarget(
             name: "PluginHostTests",
             dependencies: ["PluginHost", "AWSClient", "JobModel", "JobStore", "Logging", "TestSupport"],
