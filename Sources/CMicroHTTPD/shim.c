@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,16 +76,27 @@ static void append_chunk(request_state *state, const char *data, size_t size, si
     state->length += size;
 }
 
-/// True when the request declares a Content-Length above the limit.
-static bool declares_too_large_body(struct MHD_Connection *connection, size_t limit) {
+/// The declared Content-Length, or 0 when the request has none.
+static unsigned long long declared_body_length(struct MHD_Connection *connection) {
     const char *value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (value == NULL) {
-        return false;
+        return 0;
     }
     char *end = NULL;
     unsigned long long length = strtoull(value, &end, 10);
-    return end != value && length > limit;
+    return end != value ? length : 0;
 }
+
+/// True when the client waits for "100 Continue" before it sends the body.
+static bool expects_continue(struct MHD_Connection *connection) {
+    const char *value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    return value != NULL && strcasecmp(value, "100-continue") == 0;
+}
+
+/// Bodies over the limit but at most this many times larger are read and dropped before the
+/// 413 goes out: a client that sends its whole body before it reads the response would
+/// otherwise see a broken pipe instead of the 413. Larger ones are answered at once.
+#define DISCARD_FACTOR 16
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
                                       const char *method, const char *version, const char *upload_data,
@@ -101,9 +113,14 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         }
         *con_cls = state;
         atomic_fetch_add(&server->requests_in_flight, 1);
-        if (declares_too_large_body(connection, server->options.max_body_size)) {
-            // Respond before reading the body, so MHD closes the connection afterwards.
-            return server->options.handler(server->options.context, connection, method, url, NULL, 0, true);
+        size_t limit = server->options.max_body_size;
+        unsigned long long declared = declared_body_length(connection);
+        if (declared > limit) {
+            if (expects_continue(connection) || declared / DISCARD_FACTOR > limit) {
+                // Respond before reading the body, so MHD closes the connection afterwards.
+                return server->options.handler(server->options.context, connection, method, url, NULL, 0, true);
+            }
+            state->too_large = true;
         }
         return MHD_YES;
     }
