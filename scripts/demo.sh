@@ -48,10 +48,9 @@ export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 "$python" scripts/demo_setup.py setup "$cluster"
 
 mkdir -p data
-# NOTE: the daemon keeps the demo's jobs in memory. Once the SQLite store plugin ships, set
-# ECSS_SQLITE_FILE=./data/jobs.db here, so that jobs survive a restart of the demo.
-echo "starting ecs-scheduler (REST API on $api, log level INFO)"
-ECSS_ECS_CLUSTER="$cluster" ECSS_LOG_LEVEL=INFO ECSS_HOST=127.0.0.1 ECSS_PORT="$api_port" "$binary" &
+echo "starting ecs-scheduler (REST API on $api, jobs in ./data/jobs.db, log level INFO)"
+ECSS_ECS_CLUSTER="$cluster" ECSS_LOG_LEVEL=INFO ECSS_HOST=127.0.0.1 ECSS_PORT="$api_port" \
+    ECSS_SQLITE_FILE=./data/jobs.db "$binary" &
 daemon_pid=$!
 for _ in $(seq 100); do
     curl -s -o /dev/null "$api/" && break
