@@ -81,6 +81,7 @@ let package = Package(
         // Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(name: "SwiftTestStore", dependencies: ["PluginKit"], path: "Tests/Plugins/SwiftTestStore"),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging", "TestSupport"]),
         .testTarget(name: "JobModelTests", dependencies: ["JobModel", "JobStore", "TestSupport"]),
         .testTarget(
             name: "StoreTests",

@@ -20,7 +20,7 @@ request = function()
     end
     sequence = sequence + 1
     posted = string.format("%s-%d", prefix, sequence)
-    local body = string.format('{"taskDefinition": "bench-task", "id": "%s", "schedule": "0 */5"}', posted)
+    local body = string.format('{"taskDefinition": "bench-task", "id": "%s", "schedule": "0 0 0 * * * * 2099"}', posted)
     return wrk.format("POST", "/jobs", {["Content-Type"] = "application/json"}, body)
 end
 

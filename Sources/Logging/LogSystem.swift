@@ -14,9 +14,7 @@ public final class LogSystem: Sendable {
 
     private struct Sink {
         var level: LogLevel = .warning
-        var file: FileHandle?
-        var filePath: String?
-        var fileSize = 0
+        var file: RotatingLogFile?
         var writesToStandardError = true
         /// Lines kept in memory for tests that read what was logged.
         var captured: [String]?
@@ -31,29 +29,14 @@ public final class LogSystem: Sendable {
     /// creating the folder when it is missing.
     /// - Throws: when the folder or the file cannot be created or opened.
     public func configure(level: LogLevel, folder: String?, standardError: Bool = true) throws {
-        var handle: FileHandle?
-        var path: String?
-        var size = 0
-        if let folder {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let filePath = (folder as NSString).appendingPathComponent("app.log")
-            if !FileManager.default.fileExists(atPath: filePath) {
-                guard FileManager.default.createFile(atPath: filePath, contents: nil) else {
-                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: filePath])
-                }
-            }
-            let opened = try FileHandle(forWritingTo: URL(fileURLWithPath: filePath))
-            size = Int(try opened.seekToEnd())
-            handle = opened
-            path = filePath
+        let file = try folder.map {
+            try RotatingLogFile(path: ($0 as NSString).appendingPathComponent("app.log"), limit: LogSystem.rotationSize)
         }
         levelValue.store(level.rawValue, ordering: .relaxed)
         sink.withLock { sink in
-            try? sink.file?.close()
+            sink.file?.close()
             sink.level = level
-            sink.file = handle
-            sink.filePath = path
-            sink.fileSize = size
+            sink.file = file
             sink.writesToStandardError = standardError
         }
     }
@@ -84,24 +67,8 @@ public final class LogSystem: Sendable {
                 FileHandle.standardError.write(data)
             }
             sink.captured?.append(line)
-            guard sink.file != nil else { return }
-            if sink.fileSize + data.count > LogSystem.rotationSize, let path = sink.filePath {
-                rotate(&sink, path: path)
-            }
             sink.file?.write(data)
-            sink.fileSize += data.count
         }
-    }
-
-    /// Moves `app.log` to `app.log.1`, replacing an older one, and starts an empty `app.log`.
-    private func rotate(_ sink: inout Sink, path: String) {
-        try? sink.file?.close()
-        let backup = path + ".1"
-        try? FileManager.default.removeItem(atPath: backup)
-        try? FileManager.default.moveItem(atPath: path, toPath: backup)
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        sink.file = try? FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        sink.fileSize = 0
     }
 
     /// The local time as Python's logging writes `asctime`: `2026-12-04 19:10:00,123`.
@@ -118,6 +85,6 @@ public final class LogSystem: Sendable {
 
     /// Flushes the log file to disk, for shutdown.
     public func flush() {
-        sink.withLock { try? $0.file?.synchronize() }
+        sink.withLock { $0.file?.synchronize() }
     }
 }
