@@ -5,7 +5,8 @@
 //
 //   C glue        PluginABI (the plugin header), CMicroHTTPD, CCurl (shims over variadic
 //                 C calls), CCrypto, CSQLite, CYAML (system libraries)
-//   foundations   Logging, Config, ScheduleEngine (pure), AWSClient, HTTPServer
+//   foundations   JSONCore (the JSON value type, Foundation only), Logging, Config,
+//                 ScheduleEngine (pure), AWSClient, HTTPServer
 //   the model     JobModel (jobs and their validation), JobStore (the store interface and
 //                 the in-memory store)
 //   the halves    PluginHost (loads trigger and store plugins), Scheduler (scheduld),
@@ -36,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
         // Foundations
+        .target(name: "JSONCore"),
         .target(name: "Logging"),
         .target(name: "Config", dependencies: ["CYAML", "JobModel", "Logging"]),
         .target(name: "ScheduleEngine"),
@@ -43,13 +45,13 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
 
         // The model
-        .target(name: "JobModel", dependencies: ["ScheduleEngine"]),
+        .target(name: "JobModel", dependencies: ["JSONCore", "ScheduleEngine"]),
         .target(name: "JobStore", dependencies: ["JobModel", "Logging"]),
 
         // The two halves and the plugin host
         .target(name: "PluginHost", dependencies: ["PluginABI", "AWSClient", "Config", "JobModel", "JobStore", "Logging"]),
         // Linked into each Swift plugin library, so it depends on none of the daemon's modules.
-        .target(name: "PluginKit", dependencies: ["PluginABI"]),
+        .target(name: "PluginKit", dependencies: ["JSONCore", "PluginABI"]),
         .target(name: "Scheduler", dependencies: ["ScheduleEngine", "JobModel", "JobStore", "AWSClient", "CCrypto", "Logging"]),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "JobModel", "JobStore", "ScheduleEngine", "Logging"]),
 

@@ -1,4 +1,6 @@
 import Foundation
+// Jobs carry JSONValue fields, so every user of JobModel needs the type.
+@_exported import JSONCore
 
 /// A scheduled job: what to start on ECS, when, and what the scheduler last did with it.
 ///

@@ -128,6 +128,10 @@ public struct HostResponse: Sendable, Equatable {
 
     /// Parses the body as JSON.
     public func json() throws(PluginError) -> JSON {
-        try JSON.parse(body)
+        do {
+            return try JSON.parse(body)
+        } catch {
+            throw PluginError(error)
+        }
     }
 }

@@ -1,7 +1,10 @@
 import Foundation
 
-/// A JSON value, for job fields that the daemon passes through to ECS unchanged and for
-/// building response bodies.
+/// A JSON value: job fields that the daemon passes through to ECS unchanged, response
+/// bodies, and the settings, jobs and AWS responses that plugins read.
+///
+/// The module depends on Foundation alone, because PluginKit, which is linked into every
+/// plugin library, uses it too and must not pull in the daemon's modules.
 public enum JSONValue: Sendable, Equatable, Hashable {
     case null
     case bool(Bool)
@@ -47,8 +50,9 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         }
     }
 
-    /// Parses JSON text. Throws `JSONValue.ParseError` for text that is not JSON.
-    public static func parse(_ data: Data) throws -> JSONValue {
+    /// Parses JSON text with Foundation's `JSONSerialization`.
+    /// - Throws: `JSONValue.ParseError` when the text is not JSON.
+    public static func parse(_ data: Data) throws(ParseError) -> JSONValue {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -85,16 +89,10 @@ public enum JSONValue: Sendable, Equatable, Hashable {
 
     /// Serialises the value as compact JSON with keys sorted, so equal values give equal text.
     public func serialized() -> Data {
-        switch self {
-        case .object, .array:
-            // JSONSerialization cannot fail on values built from JSONValue.
-            return (try? JSONSerialization.data(
-                withJSONObject: foundationObject, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        default:
-            return (try? JSONSerialization.data(
-                withJSONObject: foundationObject, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]))
-                ?? Data()
-        }
+        // JSONSerialization fails only on non-finite numbers, which parsed JSON text never
+        // contains; such a value serializes as empty data.
+        (try? JSONSerialization.data(withJSONObject: foundationObject,
+                                     options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 
     /// `serialized()` as a String.
@@ -127,7 +125,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return nil
     }
 
-    /// The value as an Int when it is a JSON number with no fractional part.
+    /// The value as an Int when it is a JSON number with no fractional part within ±2^31.
     public var intValue: Int? {
         guard case .number(let number) = self, number.rounded() == number,
               abs(number) <= Double(Int32.max) else { return nil }
