@@ -40,7 +40,7 @@ public struct AWSResponse: Sendable {
     /// The request id from `x-amzn-requestid` or `x-amz-request-id`, or from the error body.
     public var requestID: String?
 
-    public init(status: Int, headers: [String: String], body: Data, requestID: String?) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), requestID: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body

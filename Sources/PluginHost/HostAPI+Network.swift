@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import PluginABI
 
@@ -25,22 +26,22 @@ func hostAWSRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_aws_
         return ECSS_INVALID
     }
     clearResponse(response)
-    let converted: HostAWSRequest
+    let converted: AWSRequest
     switch awsRequest(from: request) {
     case .success(let value): converted = value
     case .failure(let problem):
-        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        fill(response, with: AWSResponse(status: 0))
         setErrorOut(errorOut, "invalid host_aws_request: \(problem); fix the ecss_aws_request")
         return ECSS_INVALID
     }
 
-    do throws(HostAWSError) {
+    do throws(AWSError) {
         let reply = try plugin.network.sendAWS(converted)
-        fill(response, with: reply, errorCode: nil)
+        fill(response, with: reply)
         return ECSS_OK
     } catch {
-        fill(response, with: error.response ?? HostResponse(status: error.status), errorCode: error.code)
-        setErrorOut(errorOut, error.description)
+        fill(response, with: error.response ?? AWSResponse(status: error.status), errorCode: error.code)
+        setErrorOut(errorOut, pluginMessage(for: error))
         return status(for: error)
     }
 }
@@ -58,29 +59,30 @@ func hostHTTPRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_htt
         return ECSS_INVALID
     }
     clearResponse(response)
-    let converted: HostHTTPRequest
+    let converted: HTTPRequest
     switch httpRequest(from: request) {
     case .success(let value): converted = value
     case .failure(let problem):
-        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        fill(response, status: 0)
         setErrorOut(errorOut, "invalid host_http_request: \(problem); fix the ecss_http_request")
         return ECSS_INVALID
     }
 
-    do throws(HostHTTPError) {
+    do throws(HTTPClientError) {
         let reply = try plugin.network.sendHTTP(converted)
-        fill(response, with: reply, errorCode: nil)
+        fill(response, status: reply.status, headers: reply.headers, body: reply.body)
         return ECSS_OK
     } catch {
-        fill(response, with: HostResponse(status: 0), errorCode: nil)
+        // Every failure but a malformed request means that no response arrived.
+        fill(response, status: 0)
         setErrorOut(errorOut, error.message)
         return error.code == .invalidRequest ? ECSS_INVALID : ECSS_RETRY
     }
 }
 
 /// Maps a failed AWS request to the status the header promises.
-func status(for error: HostAWSError) -> ecss_status {
-    if error.isInvalidRequest { return ECSS_INVALID }
+func status(for error: AWSError) -> ecss_status {
+    if error.kind == .invalidRequest { return ECSS_INVALID }
     if error.status == 404 { return ECSS_NOT_FOUND }
     if error.status == 409 || error.status == 412 || error.code == "ConditionalCheckFailedException" {
         return ECSS_CONFLICT
@@ -89,13 +91,24 @@ func status(for error: HostAWSError) -> ecss_status {
     return ECSS_ERROR
 }
 
+/// Formats the message host_aws_request returns for a failed request: the signing name,
+/// operation, status, error code, message and request id, each when known.
+private func pluginMessage(for error: AWSError) -> String {
+    var text = "\(error.service) \(error.operation) failed"
+    if error.status != 0 { text += " with HTTP \(error.status)" }
+    if let code = error.code { text += " \(code)" }
+    if !error.message.isEmpty { text += ": \(error.message)" }
+    if let requestID = error.requestID { text += " (request id \(requestID))" }
+    return text
+}
+
 /// A problem with a request struct, for the plugin's error message.
 private struct RequestProblem: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
 
-private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Result<HostAWSRequest, RequestProblem> {
+private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Result<AWSRequest, RequestProblem> {
     guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
     let size = structSize(pointer)
     guard size >= awsRequestMinimumSize else {
@@ -117,14 +130,14 @@ private func awsRequest(from pointer: UnsafePointer<ecss_aws_request>?) -> Resul
     let operation = request.operation.map { String(cString: $0) }
         ?? operationName(fromTarget: headers.first { $0.key.lowercased() == "x-amz-target" }?.value)
         ?? "\(methodName) \(path)"
-    return .success(HostAWSRequest(
+    return .success(AWSRequest(
         service: String(cString: service), operation: operation, method: methodName, path: path,
         query: request.query.map { String(cString: $0) }, headers: headers,
         body: request.body.map { Data(bytes: $0, count: request.body_length) } ?? Data(),
         region: request.region.map { String(cString: $0) }))
 }
 
-private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Result<HostHTTPRequest, RequestProblem> {
+private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Result<HTTPRequest, RequestProblem> {
     guard let pointer else { return .failure(RequestProblem("the request is NULL")) }
     let size = structSize(pointer)
     guard size >= httpRequestMinimumSize else {
@@ -139,10 +152,12 @@ private func httpRequest(from pointer: UnsafePointer<ecss_http_request>?) -> Res
         return .failure(RequestProblem("body is NULL but body_length is \(request.body_length)"))
     }
     let timeout: Duration = request.timeout_ms == 0 ? .seconds(30) : .milliseconds(Int64(request.timeout_ms))
-    return .success(HostHTTPRequest(
-        method: String(cString: method), url: String(cString: url), headers: headerDictionary(request.headers),
+    // As for AWS requests, a repeated header name keeps its last value.
+    let headers = headerDictionary(request.headers).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+    return .success(HTTPRequest(
+        method: String(cString: method), url: String(cString: url), headers: headers,
         body: request.body.map { Data(bytes: $0, count: request.body_length) } ?? Data(),
-        timeout: timeout, verifyTLS: request.verify_tls, caFile: request.ca_file.map { String(cString: $0) }))
+        timeout: timeout, verifiesTLS: request.verify_tls, caFile: request.ca_file.map { String(cString: $0) }))
 }
 
 /// Reads the `struct_size` field at the start of a plugin's struct without reading more of
@@ -196,14 +211,21 @@ private func clearResponse(_ response: UnsafeMutablePointer<ecss_http_response>)
     response.pointee.request_id = nil
 }
 
-private func fill(_ response: UnsafeMutablePointer<ecss_http_response>, with reply: HostResponse, errorCode: String?) {
-    let headerText = reply.headers.sorted { $0.key < $1.key }
+private func fill(_ response: UnsafeMutablePointer<ecss_http_response>, with reply: AWSResponse,
+                  errorCode: String? = nil) {
+    fill(response, status: reply.status, headers: reply.headers, body: reply.body, requestID: reply.requestID,
+         errorCode: errorCode)
+}
+
+private func fill(_ response: UnsafeMutablePointer<ecss_http_response>, status: Int, headers: [String: String] = [:],
+                  body: Data = Data(), requestID: String? = nil, errorCode: String? = nil) {
+    let headerText = headers.sorted { $0.key < $1.key }
         .map { "\($0.key.lowercased()): \($0.value)\r\n" }
         .joined()
-    response.pointee.status = Int32(clamping: reply.status)
+    response.pointee.status = Int32(clamping: status)
     response.pointee.headers = mallocCString(headerText)
-    response.pointee.body = mallocBytes(reply.body)
-    response.pointee.body_length = reply.body.count
+    response.pointee.body = mallocBytes(body)
+    response.pointee.body_length = body.count
     response.pointee.error_code = errorCode.map(mallocCString)
-    response.pointee.request_id = reply.requestID.map(mallocCString)
+    response.pointee.request_id = requestID.map(mallocCString)
 }

@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 @testable import PluginHost
 import PluginABI
@@ -6,23 +7,23 @@ import Testing
 
 /// Network services that return a fixed result and record the requests.
 final class RecordingNetwork: HostNetworkServices {
-    let awsResult: Result<HostResponse, HostAWSError>
-    let httpResult: Result<HostResponse, HostHTTPError>
-    let awsRequests = Mutex<[HostAWSRequest]>([])
-    let httpRequests = Mutex<[HostHTTPRequest]>([])
+    let awsResult: Result<AWSResponse, AWSError>
+    let httpResult: Result<HTTPResponse, HTTPClientError>
+    let awsRequests = Mutex<[AWSRequest]>([])
+    let httpRequests = Mutex<[HTTPRequest]>([])
 
-    init(aws: Result<HostResponse, HostAWSError> = .success(HostResponse(status: 200)),
-         http: Result<HostResponse, HostHTTPError> = .success(HostResponse(status: 200))) {
+    init(aws: Result<AWSResponse, AWSError> = .success(AWSResponse(status: 200)),
+         http: Result<HTTPResponse, HTTPClientError> = .success(HTTPResponse(status: 200))) {
         awsResult = aws
         httpResult = http
     }
 
-    func sendAWS(_ request: HostAWSRequest) throws(HostAWSError) -> HostResponse {
+    func sendAWS(_ request: AWSRequest) throws(AWSError) -> AWSResponse {
         awsRequests.withLock { $0.append(request) }
         return try awsResult.get()
     }
 
-    func sendHTTP(_ request: HostHTTPRequest) throws(HostHTTPError) -> HostResponse {
+    func sendHTTP(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
         httpRequests.withLock { $0.append(request) }
         return try httpResult.get()
     }
@@ -133,8 +134,8 @@ struct HostAPITests {
 
     @Test("aws request passes the request through")
     func awsRequestSuccess() throws {
-        let reply = HostResponse(status: 200, headers: ["x-amzn-requestid": "req-1"],
-                                 body: Data(#"{"QueueUrl":"http://q"}"#.utf8), requestID: "req-1")
+        let reply = AWSResponse(status: 200, headers: ["x-amzn-requestid": "req-1"],
+                                body: Data(#"{"QueueUrl":"http://q"}"#.utf8), requestID: "req-1")
         let network = RecordingNetwork(aws: .success(reply))
 
         let result = awsCall(network)
@@ -165,22 +166,21 @@ struct HostAPITests {
 
     @Test("aws failures map to statuses")
     func awsStatusMapping() {
-        func failure(_ status: Int, _ code: String?, retryable: Bool = false) -> HostAWSError {
-            HostAWSError(service: "sqs", operation: "GetQueueUrl", status: status, code: code, message: "it failed",
-                         requestID: "req-9", response: HostResponse(status: status, body: Data("{}".utf8)),
-                         isRetryable: retryable)
+        func failure(_ status: Int, _ code: String?) -> AWSError {
+            AWSError(kind: .service, service: "sqs", operation: "GetQueueUrl", status: status, code: code,
+                     message: "it failed", requestID: "req-9",
+                     response: AWSResponse(status: status, body: Data("{}".utf8)))
         }
-        let cases: [(HostAWSError, ecss_status)] = [
+        let cases: [(AWSError, ecss_status)] = [
             (failure(404, "NotFound"), ECSS_NOT_FOUND),
             (failure(409, "BucketAlreadyExists"), ECSS_CONFLICT),
             (failure(412, "PreconditionFailed"), ECSS_CONFLICT),
             (failure(400, "ConditionalCheckFailedException"), ECSS_CONFLICT),
-            (failure(503, "ServiceUnavailable", retryable: true), ECSS_RETRY),
+            (failure(503, "ServiceUnavailable"), ECSS_RETRY),
             (failure(400, "QueueDoesNotExist"), ECSS_ERROR),
         ]
-        let invalid = HostAWSError(service: "sqs", operation: "GetQueueUrl", status: 0, code: nil,
-                                   message: "the header name \"Bad Name\" is invalid", isRetryable: false,
-                                   isInvalidRequest: true)
+        let invalid = AWSError(kind: .invalidRequest, service: "sqs", operation: "GetQueueUrl",
+                               message: "the header name \"Bad Name\" is invalid")
         #expect(awsCall(RecordingNetwork(aws: .failure(invalid))).status == ECSS_INVALID)
         for (error, expected) in cases {
             let result = awsCall(RecordingNetwork(aws: .failure(error)))
@@ -193,8 +193,7 @@ struct HostAPITests {
 
     @Test("aws failure without response")
     func awsNoResponse() {
-        let error = HostAWSError(service: "sqs", operation: "GetQueueUrl", status: 0, code: nil,
-                                 message: "connection refused", isRetryable: true)
+        let error = AWSError(kind: .connection, service: "sqs", operation: "GetQueueUrl", message: "connection refused")
 
         let result = awsCall(RecordingNetwork(aws: .failure(error)))
 
@@ -218,9 +217,9 @@ struct HostAPITests {
 
     @Test("http failures map to statuses")
     func httpStatusMapping() {
-        let cases: [(HostHTTPError, ecss_status)] = [
-            (HostHTTPError(.noResponse, "timed out after 30 s"), ECSS_RETRY),
-            (HostHTTPError(.invalidRequest, "invalid URL"), ECSS_INVALID),
+        let cases: [(HTTPClientError, ecss_status)] = [
+            (HTTPClientError(.timedOut, "timed out after 30 s"), ECSS_RETRY),
+            (HTTPClientError(.invalidRequest, "invalid URL"), ECSS_INVALID),
         ]
         for (error, expected) in cases {
             let network = RecordingNetwork(http: .failure(error))

@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import Logging
 import PluginHost
@@ -55,13 +56,13 @@ func makeHost(folder: URL, settings: [String: String] = [:],
 
 /// Network services that fail every request, for tests whose plugins make none.
 struct UnreachableNetwork: HostNetworkServices {
-    func sendAWS(_ request: HostAWSRequest) throws(HostAWSError) -> HostResponse {
-        throw HostAWSError(service: request.service, operation: request.operation, status: 0, code: nil,
-                           message: "no network in this test", isRetryable: true)
+    func sendAWS(_ request: AWSRequest) throws(AWSError) -> AWSResponse {
+        throw AWSError(kind: .connection, service: request.service, operation: request.operation,
+                       message: "no network in this test")
     }
 
-    func sendHTTP(_ request: HostHTTPRequest) throws(HostHTTPError) -> HostResponse {
-        throw HostHTTPError(.noResponse, "no network in this test")
+    func sendHTTP(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        throw HTTPClientError(.connectionFailed, "no network in this test")
     }
 }
 

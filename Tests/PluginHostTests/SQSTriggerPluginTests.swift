@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import JobModel
 import PluginHost
@@ -9,49 +10,49 @@ import TestSupport
 final class FakeSQS: HostNetworkServices {
     /// Message counts by queue name.
     let queues: Mutex<[String: Int]>
-    let requests = Mutex<[HostAWSRequest]>([])
+    let requests = Mutex<[AWSRequest]>([])
 
     init(queues: [String: Int]) {
         self.queues = Mutex(queues)
     }
 
-    func sendAWS(_ request: HostAWSRequest) throws(HostAWSError) -> HostResponse {
+    func sendAWS(_ request: AWSRequest) throws(AWSError) -> AWSResponse {
         requests.withLock { $0.append(request) }
         let body = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] ?? [:]
         switch request.headers["X-Amz-Target"] {
         case "AmazonSQS.GetQueueUrl":
             let name = body["QueueName"] as? String ?? ""
             guard queues.withLock({ $0[name] }) != nil else {
-                throw HostAWSError(service: "sqs", operation: request.operation, status: 400, code: "QueueDoesNotExist",
-                                   message: "The specified queue does not exist.", requestID: "req-missing",
-                                   response: HostResponse(status: 400), isRetryable: false)
+                throw AWSError(kind: .service, service: "sqs", operation: request.operation, status: 400,
+                               code: "QueueDoesNotExist", message: "The specified queue does not exist.",
+                               requestID: "req-missing", response: AWSResponse(status: 400))
             }
             let account = body["QueueOwnerAWSAccountId"] as? String ?? "123456789012"
             return reply(["QueueUrl": "http://sqs.test/\(account)/\(name)"])
         case "AmazonSQS.GetQueueAttributes":
             let name = (body["QueueUrl"] as? String ?? "").split(separator: "/").last.map(String.init) ?? ""
             guard let count = queues.withLock({ $0[name] }) else {
-                throw HostAWSError(service: "sqs", operation: request.operation, status: 400, code: "QueueDoesNotExist",
-                                   message: "The specified queue does not exist.", isRetryable: false)
+                throw AWSError(kind: .service, service: "sqs", operation: request.operation, status: 400,
+                               code: "QueueDoesNotExist", message: "The specified queue does not exist.")
             }
             return reply(["Attributes": ["ApproximateNumberOfMessages": String(count)]])
         default:
-            throw HostAWSError(service: "sqs", operation: request.operation, status: 400, code: "InvalidAction",
-                               message: "unexpected request", isRetryable: false)
+            throw AWSError(kind: .service, service: "sqs", operation: request.operation, status: 400,
+                           code: "InvalidAction", message: "unexpected request")
         }
     }
 
-    func sendHTTP(_ request: HostHTTPRequest) throws(HostHTTPError) -> HostResponse {
-        throw HostHTTPError(.noResponse, "the SQS trigger sends no plain HTTP")
+    func sendHTTP(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        throw HTTPClientError(.connectionFailed, "the SQS trigger sends no plain HTTP")
     }
 
     func targets() -> [String] {
         requests.withLock { $0.compactMap { $0.headers["X-Amz-Target"] } }
     }
 
-    private func reply(_ object: [String: Any]) -> HostResponse {
+    private func reply(_ object: [String: Any]) -> AWSResponse {
         let body = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return HostResponse(status: 200, headers: ["x-amzn-requestid": "req-1"], body: body, requestID: "req-1")
+        return AWSResponse(status: 200, headers: ["x-amzn-requestid": "req-1"], body: body, requestID: "req-1")
     }
 }
 
