@@ -16,31 +16,16 @@ private let responseMinimumSize = MemoryLayout<ecss_http_response>.offset(of: \.
 func hostAWSRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_aws_request>?,
                     _ response: UnsafeMutablePointer<ecss_http_response>?,
                     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ecss_status {
-    errorOut?.pointee = nil
-    guard let plugin = PluginHandle.from(handle) else {
-        setErrorOut(errorOut, "host_aws_request needs the ecss_host_handle passed to on_init or on_open")
-        return ECSS_INVALID
-    }
-    guard let response, structSize(response) >= responseMinimumSize else {
-        setErrorOut(errorOut, "host_aws_request needs a response with struct_size = sizeof(ecss_http_response)")
-        return ECSS_INVALID
-    }
-    clearResponse(response)
-    let converted: AWSRequest
-    switch awsRequest(from: request) {
-    case .success(let value): converted = value
-    case .failure(let problem):
-        fill(response, with: AWSResponse(status: 0))
-        setErrorOut(errorOut, "invalid host_aws_request: \(problem); fix the ecss_aws_request")
-        return ECSS_INVALID
-    }
+    guard let call = acceptCall("host_aws_request", requestType: "ecss_aws_request", handle: handle,
+                                response: response, errorOut: errorOut, read: { awsRequest(from: request) })
+    else { return ECSS_INVALID }
 
     do throws(AWSError) {
-        let reply = try plugin.network.sendAWS(converted)
-        fill(response, with: reply)
+        let reply = try call.plugin.network.sendAWS(call.request)
+        fill(call.response, with: reply)
         return ECSS_OK
     } catch {
-        fill(response, with: error.response ?? AWSResponse(status: error.status), errorCode: error.code)
+        fill(call.response, with: error.response ?? AWSResponse(status: error.status), errorCode: error.code)
         setErrorOut(errorOut, pluginMessage(for: error))
         return status(for: error)
     }
@@ -49,34 +34,57 @@ func hostAWSRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_aws_
 func hostHTTPRequest(_ handle: OpaquePointer?, _ request: UnsafePointer<ecss_http_request>?,
                      _ response: UnsafeMutablePointer<ecss_http_response>?,
                      _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ecss_status {
-    errorOut?.pointee = nil
-    guard let plugin = PluginHandle.from(handle) else {
-        setErrorOut(errorOut, "host_http_request needs the ecss_host_handle passed to on_init or on_open")
-        return ECSS_INVALID
-    }
-    guard let response, structSize(response) >= responseMinimumSize else {
-        setErrorOut(errorOut, "host_http_request needs a response with struct_size = sizeof(ecss_http_response)")
-        return ECSS_INVALID
-    }
-    clearResponse(response)
-    let converted: HTTPRequest
-    switch httpRequest(from: request) {
-    case .success(let value): converted = value
-    case .failure(let problem):
-        fill(response, status: 0)
-        setErrorOut(errorOut, "invalid host_http_request: \(problem); fix the ecss_http_request")
-        return ECSS_INVALID
-    }
+    guard let call = acceptCall("host_http_request", requestType: "ecss_http_request", handle: handle,
+                                response: response, errorOut: errorOut, read: { httpRequest(from: request) })
+    else { return ECSS_INVALID }
 
     do throws(HTTPClientError) {
-        let reply = try plugin.network.sendHTTP(converted)
-        fill(response, status: reply.status, headers: reply.headers, body: reply.body)
+        let reply = try call.plugin.network.sendHTTP(call.request)
+        fill(call.response, status: reply.status, headers: reply.headers, body: reply.body)
         return ECSS_OK
     } catch {
         // Every failure but a malformed request means that no response arrived.
-        fill(response, status: 0)
+        fill(call.response, status: 0)
         setErrorOut(errorOut, error.message)
         return error.code == .invalidRequest ? ECSS_INVALID : ECSS_RETRY
+    }
+}
+
+/// A host_aws_request or host_http_request call whose handle, response and request passed
+/// the checks of `acceptCall`.
+private struct AcceptedCall<Request> {
+    let plugin: PluginHandle
+    let response: UnsafeMutablePointer<ecss_http_response>
+    let request: Request
+}
+
+/// Checks the handle and the response struct of a `function` call, clears the response, and
+/// reads the plugin's request with `read`.
+/// - Returns: nil when a check fails, and the caller then returns `ECSS_INVALID`. By then the
+///   error message is set, and the response, when there is one, is filled as empty.
+private func acceptCall<Request>(
+    _ function: String, requestType: String, handle: OpaquePointer?,
+    response: UnsafeMutablePointer<ecss_http_response>?,
+    errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    read: () -> Result<Request, RequestProblem>
+) -> AcceptedCall<Request>? {
+    errorOut?.pointee = nil
+    guard let plugin = PluginHandle.from(handle) else {
+        setErrorOut(errorOut, "\(function) needs the ecss_host_handle passed to on_init or on_open")
+        return nil
+    }
+    guard let response, structSize(response) >= responseMinimumSize else {
+        setErrorOut(errorOut, "\(function) needs a response with struct_size = sizeof(ecss_http_response)")
+        return nil
+    }
+    clearResponse(response)
+    switch read() {
+    case .success(let request):
+        return AcceptedCall(plugin: plugin, response: response, request: request)
+    case .failure(let problem):
+        fill(response, status: 0)
+        setErrorOut(errorOut, "invalid \(function): \(problem); fix the \(requestType)")
+        return nil
     }
 }
 
