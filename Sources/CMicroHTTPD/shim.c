@@ -38,17 +38,22 @@ static void log_message(void *cls, const char *format, va_list arguments) {
     }
 }
 
+/// Marks the body too large and frees what was read of it, so that later chunks are dropped.
+static void drop_body(request_state *state) {
+    state->too_large = true;
+    free(state->body);
+    state->body = NULL;
+    state->length = 0;
+    state->capacity = 0;
+}
+
 /// Appends an upload chunk to the body, or marks the body too large and drops the chunk.
 static void append_chunk(request_state *state, const char *data, size_t size, size_t limit) {
     if (state->too_large) {
         return;
     }
     if (size > limit - state->length) {
-        state->too_large = true;
-        free(state->body);
-        state->body = NULL;
-        state->length = 0;
-        state->capacity = 0;
+        drop_body(state);
         return;
     }
     if (state->length + size > state->capacity) {
@@ -62,11 +67,7 @@ static void append_chunk(request_state *state, const char *data, size_t size, si
         char *grown = realloc(state->body, capacity);
         if (grown == NULL) {
             // Out of memory for this body: respond as if it were too large.
-            state->too_large = true;
-            free(state->body);
-            state->body = NULL;
-            state->length = 0;
-            state->capacity = 0;
+            drop_body(state);
             return;
         }
         state->body = grown;
