@@ -91,27 +91,12 @@ public final class DaemonProcess: @unchecked Sendable {
 public func exchange(_ request: URLRequest, timeout: TimeInterval = 30) throws
     -> (status: Int, headers: [String: String], body: String)
 {
-    final class Box: @unchecked Sendable { var result: Result<(Int, [String: String], String), Error>? }
-    let box = Box()
-    let done = DispatchSemaphore(value: 0)
-    URLSession.shared.dataTask(with: request) { data, response, error in
-        if let error {
-            box.result = .failure(error)
-        } else {
-            let http = response as? HTTPURLResponse
-            var headers: [String: String] = [:]
-            for (name, value) in http?.allHeaderFields ?? [:] {
-                headers[String(describing: name).lowercased()] = String(describing: value)
-            }
-            box.result = .success((http?.statusCode ?? 0, headers, String(decoding: data ?? Data(), as: UTF8.self)))
-        }
-        done.signal()
-    }.resume()
-    guard done.wait(timeout: .now() + timeout) == .success, let result = box.result else {
-        throw TestSupportError("no answer from \(request.url?.absoluteString ?? "?") within \(timeout) s")
+    let (response, data) = try sendAndWait(request, timeout: timeout)
+    var headers: [String: String] = [:]
+    for (name, value) in response?.allHeaderFields ?? [:] {
+        headers[String(describing: name).lowercased()] = String(describing: value)
     }
-    let (status, headers, body) = try result.get()
-    return (status, headers, body)
+    return (response?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
 }
 
 /// Runs the binary with `arguments` and `environment` and returns its exit status and output.

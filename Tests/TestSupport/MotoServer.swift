@@ -65,25 +65,6 @@ public final class MotoServer: @unchecked Sendable {
     deinit { stop() }
 }
 
-/// Sends a request with URLSession and waits for the answer (test helper).
-public func blockingSend(_ request: URLRequest, timeout: TimeInterval = 30) throws -> (Int, Data) {
-    final class Box: @unchecked Sendable { var result: Result<(Int, Data), Error>? }
-    let box = Box()
-    let done = DispatchSemaphore(value: 0)
-    URLSession.shared.dataTask(with: request) { data, response, error in
-        if let error {
-            box.result = .failure(error)
-        } else {
-            box.result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-        }
-        done.signal()
-    }.resume()
-    guard done.wait(timeout: .now() + timeout) == .success, let result = box.result else {
-        throw TestSupportError("no answer from \(request.url?.absoluteString ?? "?") within \(timeout) s")
-    }
-    return try result.get()
-}
-
 /// A failure in test set-up, with a message saying what to do.
 public struct TestSupportError: Error, CustomStringConvertible {
     public let description: String

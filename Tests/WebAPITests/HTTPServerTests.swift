@@ -10,18 +10,8 @@ import Testing
 /// Sends raw bytes to 127.0.0.1:`port` on one connection and reads until `responses`
 /// complete responses have arrived or the peer closes.
 func rawExchange(port: Int, _ text: String, responses: Int = 1, timeout: TimeInterval = 5) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard let fd = connectToLoopback(port: port) else { throw TestSupportError("cannot connect to port \(port)") }
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-    }
-    guard connected else { throw TestSupportError("cannot connect to port \(port)") }
     var timeoutValue = timeval(tv_sec: Int(timeout), tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(text.utf8)
