@@ -51,8 +51,15 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     }
 
     /// Parses JSON text with Foundation's `JSONSerialization`.
+    ///
+    /// Foundation also accepts a comma before `}` or `]`, which RFC 8259 does not allow, so
+    /// such a comma is rejected first. When a name appears twice in one object, the last
+    /// value wins, as in most JSON parsers.
     /// - Throws: `JSONValue.ParseError` when the text is not JSON.
     public static func parse(_ data: Data) throws(ParseError) -> JSONValue {
+        if let offset = trailingCommaOffset(in: data) {
+            throw ParseError(message: "invalid JSON: a comma at byte \(offset) is followed by no value; remove it")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -63,6 +70,41 @@ public enum JSONValue: Sendable, Equatable, Hashable {
             throw ParseError(message: "invalid JSON: unsupported value")
         }
         return value
+    }
+
+    /// Returns the byte offset of the first comma outside a string that is followed, after
+    /// white space, by `}` or `]`; nil when there is none.
+    static func trailingCommaOffset(in data: Data) -> Int? {
+        var inString = false
+        var escaped = false
+        var pendingComma: Int?
+        for (offset, byte) in data.enumerated() {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if let comma = pendingComma { return comma }
+            case UInt8(ascii: ","):
+                pendingComma = offset
+                continue
+            case UInt8(ascii: "\""):
+                inString = true
+            default:
+                break
+            }
+            pendingComma = nil
+        }
+        return nil
     }
 
     /// The error `parse(_:)` throws.

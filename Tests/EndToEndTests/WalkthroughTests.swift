@@ -86,6 +86,7 @@ import Testing
         let cases: [(method: String, path: String, body: Data?, contentType: String?, status: Int)] = [
             ("POST", "/jobs", Data("{\"taskDefinition\":".utf8), "application/json", 400),
             ("POST", "/jobs", Data("[1]".utf8), "application/json", 400),
+            ("POST", "/jobs", Data(#"{"taskDefinition": "a", "schedule": "0",}"#.utf8), "application/json", 400),
             ("POST", "/jobs", Data(), "application/json", 400),
             ("POST", "/jobs", Data([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), "application/json", 400),
             ("POST", "/jobs", Data(#"{"taskDefinition": "a", "schedule": "0"}"#.utf8), "text/plain", 415),
