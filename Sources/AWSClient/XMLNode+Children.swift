@@ -31,10 +31,24 @@ extension XMLElement {
 }
 
 enum XMLBody {
-    /// Parses an XML document's root element.
+    /// Parses an XML document's root element; nil for a body that is not XML.
+    ///
+    /// An HTML page (from a proxy or a wrong endpoint) is skipped without parsing, because
+    /// libxml2 writes its parse errors straight to standard error, outside the log format.
     static func root(_ data: Data) -> XMLElement? {
-        guard !data.isEmpty, let document = try? XMLDocument(data: data, options: []) else { return nil }
+        guard looksLikeXML(data), let document = try? XMLDocument(data: data, options: []) else { return nil }
         return document.rootElement()
+    }
+
+    /// True when the body starts, after white space, with `<?xml` or an element tag, and is
+    /// not an HTML page.
+    static func looksLikeXML(_ data: Data) -> Bool {
+        guard let start = data.firstIndex(where: { ![0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf].contains($0) }) else {
+            return false
+        }
+        let head = String(decoding: data[start...].prefix(16), as: UTF8.self).lowercased()
+        guard head.hasPrefix("<") else { return false }
+        return !head.hasPrefix("<!doctype") && !head.hasPrefix("<html") && !head.hasPrefix("<!--")
     }
 
     /// Escapes text for an XML element or attribute value.
