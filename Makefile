@@ -27,10 +27,12 @@ run: setup-system
 	.build/release/ecs-scheduler
 
 ## build: release binary and first-party plugins in $(DIST)/, ready to copy to a host.
-# The extra run path lets the packaged binaries find the Swift runtime in $(DIST)/lib.
+# A separate build folder without the toolchain's run path, so the packaged binaries load
+# the Swift runtime from $(DIST)/lib even on a host with another Swift installed.
 build: setup-system
-	$(SWIFT) build -c release $(BUILD_FLAGS) -Xlinker -rpath -Xlinker '$$ORIGIN/lib' -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
-	scripts/package.sh .build/release $(DIST)
+	$(SWIFT) build -c release $(BUILD_FLAGS) --scratch-path .build/dist -Xswiftc -no-toolchain-stdlib-rpath \
+		-Xlinker -rpath -Xlinker '$$ORIGIN/lib' -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
+	scripts/package.sh .build/dist/release $(DIST)
 
 ## test: every unit, integration and end-to-end test (starts its own emulators).
 test: setup-venv

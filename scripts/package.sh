@@ -17,9 +17,10 @@ mkdir -p "$dist/plugins" "$dist/lib"
 cp "$build/ecs-scheduler" "$dist/"
 cp "$build"/libecss-*.so "$dist/plugins/"
 
-# Every library a binary loads from the Swift toolchain goes to lib/.
+# Every library a binary loads from the Swift toolchain goes to lib/. The binaries are built
+# without the toolchain's run path, so ldd is pointed at the toolchain to resolve them.
 for binary in "$dist/ecs-scheduler" "$dist"/plugins/*.so; do
-    ldd "$binary" | awk -v dir="$swift_lib" 'index($3, dir) == 1 { print $3 }'
+    LD_LIBRARY_PATH="$swift_lib" ldd "$binary" | awk -v dir="$swift_lib" 'index($3, dir) == 1 { print $3 }'
 done | sort -u | while read -r library; do
     cp "$library" "$dist/lib/"
 done
