@@ -72,10 +72,20 @@ request() {
     echo
 }
 
-echo "creating the walkthrough's jobs, firing every 5, 7 and 3 seconds"
-request POST /jobs '{"taskDefinition": "sleeper-task", "schedule": "*/5"}'
-request POST /jobs '{"taskDefinition": "sleeper-task", "id": "long-sleep-task", "schedule": "*/7", "overrides": [{"containerName": "sleeper-container", "environment": {"SLEEP_SECONDS": "10"}}]}'
-request POST /jobs '{"taskDefinition": "consumer-task", "schedule": "*/3", "trigger": {"type": "sqs", "queueName": "consumer-task-queue", "messagesPerTask": 100}}'
+# Creates a job unless ./data/jobs.db kept it from an earlier run of the demo.
+create_job() {
+    local id=$1 body=$2
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/jobs/$id")" = 200 ]; then
+        echo "job $id is kept from an earlier run (in ./data/jobs.db)"
+    else
+        request POST /jobs "$body"
+    fi
+}
+
+echo "creating the example jobs, firing every 5, 7 and 3 seconds"
+create_job sleeper-task '{"taskDefinition": "sleeper-task", "schedule": "*/5"}'
+create_job long-sleep-task '{"taskDefinition": "sleeper-task", "id": "long-sleep-task", "schedule": "*/7", "overrides": [{"containerName": "sleeper-container", "environment": {"SLEEP_SECONDS": "10"}}]}'
+create_job consumer-task '{"taskDefinition": "consumer-task", "schedule": "*/3", "trigger": {"type": "sqs", "queueName": "consumer-task-queue", "messagesPerTask": 100}}'
 request PUT /jobs/consumer-task '{"maxCount": 10}'
 "$python" scripts/demo_setup.py send-messages consumer-task-queue 250
 
