@@ -67,6 +67,9 @@ public struct Configuration: Sendable, Equatable {
             configuration.triggerTimeout = try triggerTimeout(timeout)
         }
         configuration.store = try StoreSelection.choose(values: values)
+        if let store = configuration.store {
+            configuration.warnings += store.unknownSettingWarnings()
+        }
         return configuration
     }
 

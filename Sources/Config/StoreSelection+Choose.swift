@@ -101,4 +101,22 @@ extension StoreSelection {
         }
         return stores
     }
+
+    /// The settings each first-party store reads, for the stores that do not check their own
+    /// settings block (the Elasticsearch store logs the settings it ignores itself).
+    static let knownSettings: [String: Set<String>] = [
+        "sqlite": ["file"],
+        "s3": ["bucket", "prefix", "page_size"],
+        "dynamodb": ["table", "page_size"],
+    ]
+
+    /// One warning for each setting of a configuration-file block that its store does not read.
+    func unknownSettingWarnings() -> [String] {
+        guard source.hasPrefix("ECSS_CONFIG_FILE"), let known = Self.knownSettings[kind],
+              case .object(let members) = settings else { return [] }
+        return members.keys.filter { !known.contains($0) }.sorted().map { key in
+            "setting \(kind).\(key) in \(source) is not read by the \(kind) store and is ignored; "
+                + "check its spelling (the store reads \(known.sorted().joined(separator: ", ")))"
+        }
+    }
 }

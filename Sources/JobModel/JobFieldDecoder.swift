@@ -206,7 +206,7 @@ struct JobFieldDecoder {
             return nil
         }
         guard range.contains(Int(number)) else {
-            errors.add(field, "\(field) must be between \(range.lowerBound) and \(range.upperBound)")
+            errors.add(field, "\(field) must be between \(range.lowerBound) and \(range.upperBound), not \(Int(number))")
             return nil
         }
         return Int(number)

@@ -161,6 +161,29 @@ private func loadError(_ environment: [String: String]) -> ConfigurationError? {
         ])
     }
 
+    @Test func configFileUnknownStoreSettingsWarn() throws {
+        let folder = try PackagePaths.temporaryDirectory("config-test")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ecss.yaml")
+        try "sqlite:\n  file: /tmp/jobs.db\n  colour: red\n".write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(environment: ["ECSS_ECS_CLUSTER": "c", "ECSS_CONFIG_FILE": file.path])
+        #expect(configuration.store?.kind == "sqlite")
+        #expect(configuration.warnings == [
+            "setting sqlite.colour in ECSS_CONFIG_FILE \(file.path) is not read by the sqlite store and is ignored; "
+                + "check its spelling (the store reads file)",
+        ])
+    }
+
+    @Test func configFileKnownStoreSettingsQuiet() throws {
+        let folder = try PackagePaths.temporaryDirectory("config-test")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ecss.yaml")
+        try "s3:\n  bucket: jobs\n  prefix: prod/\n  page_size: 100\n".write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(environment: ["ECSS_ECS_CLUSTER": "c", "ECSS_CONFIG_FILE": file.path])
+        #expect(configuration.store?.kind == "s3")
+        #expect(configuration.warnings.isEmpty)
+    }
+
     @Test func configFileStoreCountsAgainstVariables() throws {
         let folder = try PackagePaths.temporaryDirectory("config-test")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -76,9 +76,9 @@ private func with(_ extra: [String: JSONValue]) -> [String: JSONValue] {
     }
 
     @Test func countsMustBeIntegersFromOneToFifty() {
-        #expect(errors(creating: with(["taskCount": 0]))["taskCount"] == ["taskCount must be between 1 and 50"])
-        #expect(errors(creating: with(["taskCount": 51]))["taskCount"] == ["taskCount must be between 1 and 50"])
-        #expect(errors(creating: with(["maxCount": 51]))["maxCount"] == ["maxCount must be between 1 and 50"])
+        #expect(errors(creating: with(["taskCount": 0]))["taskCount"] == ["taskCount must be between 1 and 50, not 0"])
+        #expect(errors(creating: with(["taskCount": 51]))["taskCount"] == ["taskCount must be between 1 and 50, not 51"])
+        #expect(errors(creating: with(["maxCount": 51]))["maxCount"] == ["maxCount must be between 1 and 50, not 51"])
         #expect(errors(creating: with(["taskCount": 1.5]))["taskCount"] == ["taskCount must be an integer"])
         #expect(errors(creating: with(["taskCount": "3"]))["taskCount"] == ["taskCount must be an integer"])
         #expect(errors(creating: with(["taskCount": true]))["taskCount"] == ["taskCount must be an integer"])
@@ -220,7 +220,7 @@ private func with(_ extra: [String: JSONValue]) -> [String: JSONValue] {
             _ = try JobValidator().validateNew(["taskDefinition": "t", "schedule": "0", "taskCount": 99, "foo": 1])
             Issue.record("expected a validation error")
         } catch {
-            #expect(error.message == "Invalid job: foo is not a known field; taskCount must be between 1 and 50.")
+            #expect(error.message == "Invalid job: foo is not a known field; taskCount must be between 1 and 50, not 99.")
         }
     }
 }

@@ -143,7 +143,7 @@ struct PluginTriggerServiceTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try PluginBuilder.testTrigger(into: folder, name: "test.so")
         let service = PluginTriggerService(host: makeHost(folder: folder), timeout: .seconds(1))
-        let slowJob = triggeredJob("slow", trigger: ["type": "test", "sleepMs": 6000])
+        let slowJob = triggeredJob("slow", trigger: ["type": "test", "sleepMs": 20_000])
         let slowFinished = Flag()
 
         let slowFire = Task.detached {

@@ -63,7 +63,7 @@ import Testing
         #expect(response.status == 400)
         #expect(response.json?["errors"] == [
             "scheduledEnd": ["scheduledEnd is not a known field (did you mean scheduleEnd?)"],
-            "taskCount": ["taskCount must be between 1 and 50"],
+            "taskCount": ["taskCount must be between 1 and 50, not 0"],
         ])
         #expect(harness.registry.count == 0)
     }

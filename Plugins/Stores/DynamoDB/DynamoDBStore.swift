@@ -24,7 +24,7 @@ final class DynamoDBStore: StorePlugin {
 
     init(host: HostAPI, settings: [String: JSON]) throws(PluginError) {
         guard let table = settings["table"]?.stringValue, !table.isEmpty else {
-            throw .invalid("DynamoDB store settings have no table; set ECSS_DYNAMODB_TABLE to the table name")
+            throw .invalid("DynamoDB store settings have no table; set ECSS_DYNAMODB_TABLE, or table: under dynamodb: in the configuration file, to the table name")
         }
         try DynamoDBStore.checkTableName(table)
         self.host = host

@@ -25,7 +25,7 @@ final class S3Store: StorePlugin {
 
     init(host: HostAPI, settings: [String: JSON]) throws(PluginError) {
         guard let bucket = settings["bucket"]?.stringValue, !bucket.isEmpty else {
-            throw .invalid("S3 store settings have no bucket; set ECSS_S3_BUCKET to the bucket name")
+            throw .invalid("S3 store settings have no bucket; set ECSS_S3_BUCKET, or bucket: under s3: in the configuration file, to the bucket name")
         }
         try S3Store.checkBucketName(bucket)
         var prefix = settings["prefix"]?.stringValue ?? ""

@@ -264,8 +264,8 @@ static ecss_status read_file_setting(const ecss_host_api *host, const char *sett
     if (status != ECSS_OK || value[0] == '\0') {
         host->host_free(value);
         set_error(host, error_out,
-                  "SQLite store settings have no \"file\"; set ECSS_SQLITE_FILE to the path of the "
-                  "database file");
+                  "SQLite store settings have no \"file\"; set ECSS_SQLITE_FILE, or file: under sqlite: "
+                  "in the configuration file, to the path of the database file");
         return ECSS_INVALID;
     }
     *path_out = strdup(value);
