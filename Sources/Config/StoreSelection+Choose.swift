@@ -110,7 +110,7 @@ extension StoreSelection {
         "dynamodb": ["table", "page_size"],
     ]
 
-    /// One warning for each setting of a configuration-file block that its store does not read.
+    /// Returns one warning for each setting of a configuration-file block that its store does not read.
     func unknownSettingWarnings() -> [String] {
         guard source.hasPrefix("ECSS_CONFIG_FILE"), let known = Self.knownSettings[kind],
               case .object(let members) = settings else { return [] }

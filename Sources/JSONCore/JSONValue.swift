@@ -72,8 +72,8 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return value
     }
 
-    /// Returns the byte offset of the first comma outside a string that is followed, after
-    /// white space, by `}` or `]`; nil when there is none.
+    /// Returns the byte offset of the first comma outside a string that has only white space
+    /// before the next `}` or `]`, or nil when there is none.
     static func trailingCommaOffset(in data: Data) -> Int? {
         var inString = false
         var escaped = false
