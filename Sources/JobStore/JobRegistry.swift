@@ -30,6 +30,11 @@ public final class JobRegistry: Sendable {
     public let store: any JobStore
     private let state = Mutex(State())
     /// Serialises writes so the store and the view change in the same order.
+    ///
+    /// NOTE: one lock for all jobs caps write throughput at one store round trip at a time:
+    /// ample for SQLite, but an S3 or DynamoDB store that answers in 20 ms allows about 50
+    /// writes a second. Locks per job id would lift that; the store ABI already allows calls
+    /// for different ids at once.
     private let writeLock = Mutex(())
 
     public init(store: any JobStore) {
