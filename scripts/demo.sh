@@ -82,7 +82,7 @@ create_job() {
     fi
 }
 
-echo "creating the example jobs, firing every 5, 7 and 3 seconds"
+echo "creating the example jobs (firing every 5, 7 and 3 seconds) unless they are stored already"
 create_job sleeper-task '{"taskDefinition": "sleeper-task", "schedule": "*/5"}'
 create_job long-sleep-task '{"taskDefinition": "sleeper-task", "id": "long-sleep-task", "schedule": "*/7", "overrides": [{"containerName": "sleeper-container", "environment": {"SLEEP_SECONDS": "10"}}]}'
 create_job consumer-task '{"taskDefinition": "consumer-task", "schedule": "*/3", "trigger": {"type": "sqs", "queueName": "consumer-task-queue", "messagesPerTask": 100}}'

@@ -137,7 +137,7 @@ final class Daemon {
     private func openStore(plugins: PluginHost) throws(StartupError) -> any JobStore {
         guard let selection = configuration.store else {
             logger.warning("no job store configured; jobs live in memory and are lost at exit",
-                           ["fix": "set ECSS_SQLITE_FILE, ECSS_S3_BUCKET, ECSS_DYNAMODB_TABLE or ECSS_CONFIG_FILE"])
+                           ["fix": "set ECSS_SQLITE_FILE, ECSS_S3_BUCKET, ECSS_DYNAMODB_TABLE, ECSS_ELASTICSEARCH_INDEX or ECSS_CONFIG_FILE"])
             return InMemoryJobStore()
         }
         if selection.kind == "memory" {

@@ -40,7 +40,7 @@ extension ECSCallError {
     /// Converts an AWS client error, keeping its code, message, request id and retry
     /// classification.
     init(_ error: AWSError) {
-        let code = error.code ?? (error.kind == .service ? "HTTP \(error.status)" : "\(error.kind) error")
+        let code = error.code ?? (error.kind == .service ? "HTTP \(error.status)" : error.kind.summary)
         var message = error.message
         if let requestID = error.requestID { message += " (request id \(requestID))" }
         self.init(operation: error.operation, code: code, message: message,
@@ -55,5 +55,20 @@ extension Scheduler {
                             settings: SchedulerSettings) {
         self.init(registry: registry, ecs: AWSECSOperations(client: client), fireTimes: EngineFireTimeCalculator(),
                   triggers: triggers, settings: settings)
+    }
+}
+
+extension AWSError.Kind {
+    /// A few words for log lines: what kind of failure this was.
+    var summary: String {
+        switch self {
+        case .service: return "service error"
+        case .connection: return "connection failed"
+        case .credentials: return "no usable AWS credentials"
+        case .configuration: return "invalid AWS settings"
+        case .invalidRequest: return "invalid request"
+        case .invalidResponse: return "invalid response"
+        case .timedOut: return "timed out"
+        }
     }
 }
