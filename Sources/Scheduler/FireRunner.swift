@@ -34,6 +34,8 @@ struct FireRunner: Sendable {
     let gate: ThrottleGate
     let clock: any SchedulerClock
     let logger: Logger
+    /// Keeps a job that fails the same way at every fire from writing an ERROR line each time.
+    let failures = RepeatedFailureLog()
 
     /// Runs the fire of `job` scheduled for `scheduledAt`. Errors are logged here and end
     /// the fire; tasks started before the error are still in the outcome.
@@ -57,12 +59,29 @@ struct FireRunner: Sendable {
                                               "tasks.started": String(outcome.started.count),
                                               "tasks.requested": String(missing)])
             }
+            failures.clear(jobID: job.id)
         } catch {
             outcome.failure = error.description
-            logger.error("fire failed", ["job.id": job.id, "fire.scheduled_at": Timestamp.format(scheduledAt),
-                                         "tasks.started": String(outcome.started.count), "error": error.description])
+            logFailure(error, of: job, scheduledAt: scheduledAt, started: outcome.started.count)
         }
         return outcome
+    }
+
+    /// Logs a failed fire at ERROR, or at DEBUG when it repeats the job's last failure
+    /// within `RepeatedFailureLog.interval`.
+    private func logFailure(_ error: FireError, of job: Job, scheduledAt: Date, started: Int) {
+        let scheduled = Timestamp.format(scheduledAt)
+        guard let repeats = failures.record(jobID: job.id, message: error.description, at: clock.now()) else {
+            logger.debug("fire failed again", ["job.id": job.id, "fire.scheduled_at": scheduled, "error": error.description])
+            return
+        }
+        if repeats > 0 {
+            logger.error("fire failed", ["job.id": job.id, "fire.scheduled_at": scheduled, "tasks.started": String(started),
+                                         "error": error.description, "repeats.not_logged": String(repeats)])
+        } else {
+            logger.error("fire failed", ["job.id": job.id, "fire.scheduled_at": scheduled, "tasks.started": String(started),
+                                         "error": error.description])
+        }
     }
 
     /// Counts the job's tasks whose desired status is RUNNING. For a job with overrides only
