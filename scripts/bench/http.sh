@@ -14,23 +14,11 @@ binary="$build_dir/ecs-scheduler"
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 threads=$(nproc)
-for tool in wrk cc curl python3; do
-    command -v "$tool" >/dev/null || { echo "error: $tool not found; run scripts/setup.sh system" >&2; exit 1; }
-done
+# shellcheck source=scripts/lib/bench-common.sh
+. "$root/scripts/lib/bench-common.sh"
+require_tools wrk cc curl python3
 [ -x "$binary" ] || { echo "error: $binary not found; run swift build -c release" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 wait_for_port() {
     for _ in $(seq 100); do

@@ -18,23 +18,11 @@ seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-16}
 threads=$(nproc)
 stored_jobs=100000
-for tool in wrk curl python3; do
-    command -v "$tool" >/dev/null || { echo "error: $tool not found; run scripts/setup.sh system" >&2; exit 1; }
-done
+# shellcheck source=scripts/lib/bench-common.sh
+. "$root/scripts/lib/bench-common.sh"
+require_tools wrk curl python3
 [ -f "$plugin" ] || { echo "error: $plugin not found; run swift build -c release" >&2; exit 1; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Writes $2 jobs into the SQLite file $1 as the original Python tool did (its table
 # statement and json.dumps(data, sort_keys=True)).
