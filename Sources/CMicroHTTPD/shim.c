@@ -77,7 +77,7 @@ static void append_chunk(request_state *state, const char *data, size_t size, si
     state->length += size;
 }
 
-/// The declared Content-Length, or 0 when the request has none.
+/// Returns the declared Content-Length, or 0 when the request has none.
 static unsigned long long declared_body_length(struct MHD_Connection *connection) {
     const char *value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (value == NULL) {
@@ -95,8 +95,8 @@ static bool expects_continue(struct MHD_Connection *connection) {
 }
 
 /// Bodies over the limit but at most this many times larger are read and dropped before the
-/// 413 goes out: a client that sends its whole body before it reads the response would
-/// otherwise see a broken pipe instead of the 413. Larger ones are answered at once.
+/// 413 goes out. A client that sends its whole body before it reads the response would
+/// otherwise get a broken pipe instead of the 413. Larger bodies get the 413 at once.
 #define DISCARD_FACTOR 16
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,

@@ -58,8 +58,8 @@ public struct Job: Sendable, Equatable {
         ["href": .string(href), "rel": "item", "title": .string("Job for \(id)")]
     }
 
-    /// The job as a JSON object: the stored format without `id`, or the API format with
-    /// `id` and `link`. Members that are unset are left out; `suspended` appears only when true.
+    /// Returns the job as a JSON object: the stored format without `id`, or the API format
+    /// with `id` and `link`. Unset members are left out, and `suspended` appears only when true.
     public func jsonObject(includeID: Bool) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "taskDefinition": .string(taskDefinition),
@@ -92,7 +92,7 @@ public struct Job: Sendable, Equatable {
         return object
     }
 
-    /// The stored form: JSON text of `jsonObject(includeID: false)`.
+    /// Returns the stored form: the JSON text of `jsonObject(includeID: false)`.
     public func storedJSON() -> String {
         JSONValue.object(jsonObject(includeID: false)).serializedString()
     }

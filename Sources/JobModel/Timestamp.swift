@@ -88,7 +88,7 @@ private struct ISO8601Scanner {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    /// The UTC offset in seconds; 0 when the text ends here.
+    /// Reads the UTC offset in seconds, which is 0 when the text ends here.
     mutating func zoneOffset() -> Int? {
         if index == bytes.count || take(90) || take(122) { return 0 }  // end, 'Z' or 'z'
         let sign: Int

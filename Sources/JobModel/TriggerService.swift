@@ -1,5 +1,5 @@
-/// The trigger types the daemon knows, as the API validates them and the scheduler asks them
-/// for task counts. The plugin host provides the real one; `NoTriggers` knows none.
+/// The loaded trigger types: the API validates triggers through it and the scheduler requests
+/// task counts from it. The plugin host provides the real one, and `NoTriggers` has none.
 public protocol TriggerService: Sendable {
     /// Names of the loaded trigger types, sorted.
     var triggerTypes: [String] { get }

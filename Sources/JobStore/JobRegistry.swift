@@ -16,8 +16,8 @@ public enum JobChange: Sendable {
 /// view change and observers hear of it. A store error leaves the view as it was.
 ///
 /// # Thread safety
-/// All methods may be called from any thread. Writes are serialised, so observers see
-/// changes in the order they were made; observers run on the writing thread, after the
+/// All methods may be called from any thread. Writes are serialised, so observers receive
+/// changes in the order they were made. Observers run on the writing thread after the
 /// registry's lock is released, and must not block.
 public final class JobRegistry: Sendable {
     private struct State {
@@ -31,9 +31,9 @@ public final class JobRegistry: Sendable {
     private let state = Mutex(State())
     /// Serialises writes so the store and the view change in the same order.
     ///
-    /// NOTE: one lock for all jobs caps write throughput at one store round trip at a time:
-    /// ample for SQLite, but an S3 or DynamoDB store that answers in 20 ms allows about 50
-    /// writes a second. Locks per job id would lift that; the store ABI already allows calls
+    /// NOTE: one lock for all jobs caps write throughput at one store round trip at a time.
+    /// That is ample for SQLite, but an S3 or DynamoDB store that responds in 20 ms allows
+    /// about 50 writes a second. Locks per job id would lift that; the store ABI already allows calls
     /// for different ids at once.
     private let writeLock = Mutex(())
 
@@ -41,7 +41,7 @@ public final class JobRegistry: Sendable {
         self.store = store
     }
 
-    /// Replaces the view with what the store holds and returns what could not be loaded.
+    /// Replaces the view with the store's jobs and returns the ones that could not be loaded.
     @discardableResult
     public func load() throws(StoreError) -> [(id: String, reason: String)] {
         let result = try store.loadAll()
@@ -67,12 +67,12 @@ public final class JobRegistry: Sendable {
         state.withLock { $0.jobs[id] }
     }
 
-    /// All jobs ordered by id.
+    /// Returns all jobs ordered by id.
     public func allJobs() -> [Job] {
         state.withLock { state in state.sortedIDs.compactMap { state.jobs[$0] } }
     }
 
-    /// One page of jobs ordered by id, and the total number of jobs.
+    /// Returns one page of jobs ordered by id, and the total number of jobs.
     public func page(skip: Int, count: Int) -> (jobs: [Job], total: Int) {
         state.withLock { state in
             let total = state.sortedIDs.count
@@ -100,8 +100,8 @@ public final class JobRegistry: Sendable {
 
     /// Applies `change` to the current job with `id` and stores the result.
     ///
-    /// `change` runs while other writes wait, so it sees the latest version of the job; this
-    /// is how the scheduler records a run without losing an API update made meanwhile.
+    /// `change` runs while other writes wait, so it receives the latest version of the job.
+    /// This is how the scheduler records a run without losing an API update made meanwhile.
     /// - Returns: the stored job.
     @discardableResult
     public func update(id: String, _ change: (inout Job) throws(StoreError) -> Void) throws(StoreError) -> Job {
@@ -137,7 +137,7 @@ public final class JobRegistry: Sendable {
         }
     }
 
-    /// Runs one write under the write lock, then tells the observers.
+    /// Runs one write under the write lock, then notifies the observers.
     private func write(_ body: () throws(StoreError) -> JobChange) throws(StoreError) {
         let result: Result<JobChange, StoreError> = writeLock.withLock { _ in
             do throws(StoreError) {
@@ -152,7 +152,7 @@ public final class JobRegistry: Sendable {
     }
 }
 
-/// The index at which `id` is or would be in the ascending array `ids` (binary search).
+/// Returns the index at which `id` is or would be in the ascending array `ids` (binary search).
 func insertionIndex(of id: String, in ids: [String]) -> Int {
     var low = 0
     var high = ids.count

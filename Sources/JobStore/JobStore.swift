@@ -3,7 +3,7 @@ import JobModel
 /// Where jobs are kept between runs of the daemon.
 ///
 /// The daemon keeps every job in memory (`JobRegistry`) and calls its store to load them at
-/// start-up and to write each change before it answers the API caller.
+/// start-up and to write each change before it responds to the API caller.
 ///
 /// # Implementation requirements
 /// - `create` must be atomic in the store itself, so that two daemons sharing a store cannot

@@ -54,7 +54,7 @@ public final class LogSystem: Sendable {
         sink.withLock { $0.captured = [] }
     }
 
-    /// The lines written since `startCapturing()`.
+    /// Returns the lines written since `startCapturing()`.
     public func capturedLines() -> [String] {
         sink.withLock { $0.captured ?? [] }
     }
@@ -71,7 +71,7 @@ public final class LogSystem: Sendable {
         }
     }
 
-    /// The local time as Python's logging writes `asctime`: `2026-12-04 19:10:00,123`.
+    /// Formats the local time as Python's logging writes `asctime`: `2026-12-04 19:10:00,123`.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

@@ -118,7 +118,7 @@ import TestSupport
     func acknowledgedJobsSurviveSIGKILL(kind: Kind) throws {
         let daemon = try DaemonProcess(environment: environment(kind))
         // Per job, the taskCount values the store may hold: the acknowledged one, plus the
-        // value of an update still in flight when the kill lands (stored, but not answered).
+        // value of an update still in flight when the kill lands (stored, but with no response yet).
         let acknowledged = Mutex<[String: Set<Int>]>([:])
         let writer = Thread { [daemon] in
             for index in 0..<10_000 {

@@ -12,7 +12,7 @@ public final class MotoServer: @unchecked Sendable {
     public let endpoint: String
     private let process: Process
 
-    /// Starts moto and waits until it answers.
+    /// Starts moto and waits until it accepts connections.
     /// - Parameter environment: extra variables for moto, such as
     ///   `INITIAL_NO_AUTH_ACTION_COUNT` to switch signature checking on.
     public init(environment: [String: String] = [:]) throws {

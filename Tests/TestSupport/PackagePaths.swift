@@ -29,7 +29,7 @@ public enum PackagePaths {
     /// The test virtualenv's `bin` folder, created by `scripts/setup.sh venv`.
     public static var venvBin: URL { root.appendingPathComponent(".venv/bin") }
 
-    /// A new empty temporary folder.
+    /// Creates a new empty temporary folder and returns its URL.
     public static func temporaryDirectory(_ prefix: String = "ecss-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")

@@ -83,7 +83,7 @@ extern "C" {
 /* Result of every fallible call. */
 typedef enum ecss_status {
     ECSS_OK = 0,        /* done */
-    ECSS_ERROR = 1,     /* failed; *error_out says why; retrying the same call will not help */
+    ECSS_ERROR = 1,     /* failed, with the reason in *error_out; retrying the same call will not help */
     ECSS_RETRY = 2,     /* failed for a passing reason (timeout, throttling, 5xx); may succeed later */
     ECSS_NOT_FOUND = 3, /* the named job, object or resource does not exist */
     ECSS_CONFLICT = 4,  /* the job already exists, or a condition on the write failed */
@@ -205,7 +205,7 @@ typedef struct ecss_host_api {
      * OWNERSHIP: *value_out is the host's; release it with host_free(). */
     ecss_status (*host_config_get)(ecss_host_handle *handle, const char *key, char **value_out);
 
-    /* Sends a signed AWS request and waits for the final answer (after retries).
+    /* Sends a signed AWS request and waits for the final response (after retries).
      * Returns ECSS_OK for a 2xx status; ECSS_NOT_FOUND for 404; ECSS_CONFLICT for 409, 412
      * and ConditionalCheckFailedException; ECSS_RETRY when throttling, 5xx or connection
      * failures outlasted the retries; ECSS_INVALID for a malformed request or a response
@@ -253,7 +253,7 @@ typedef struct ecss_trigger_hooks {
 
     /* Checks a job's "trigger" object (JSON object text, with "type") when a job is created or
      * updated through the API. Returns ECSS_OK, or ECSS_INVALID with a message the API caller
-     * sees, such as "sqs trigger requires queueName".
+     * receives, such as "sqs trigger requires queueName".
      * Required. THREADING: called from API threads, several at once. Must not block on the
      * network. */
     ecss_status (*on_validate)(void *state, const char *trigger_json, char **error_out);
@@ -279,7 +279,7 @@ typedef ecss_status (*ecss_job_visitor)(void *context, const char *job_id, const
 
 /*
  * Store hooks: a store keeps jobs. The host keeps every job in memory and calls the store
- * to load them at start-up and to write each change before it answers the API caller.
+ * to load them at start-up and to write each change before it responds to the API caller.
  * `job_json` is the job's JSON object text without "id", in the stored format.
  */
 typedef struct ecss_store_hooks {
